@@ -1,0 +1,31 @@
+"""densenet_lib: the library of "DenseNet, from residuals up".
+
+Keras 3 only, backend-agnostic (TensorFlow, JAX or PyTorch). Chapters import
+from here: the residual block (chapter 1), the dense layer and Dense Block
+(chapter 2), the transition layer (chapter 3), the DenseNet builder and its
+presets (chapter 4), and the analytic channel plan behind the sliders.
+"""
+
+from .config import DenseNetConfig, compressed_channels, depth_to_blocks, min_input_size
+from .dense_block import dense_block, dense_layer
+from .densenet import (
+    CIFAR_PRESETS,
+    IMAGENET_BLOCKS,
+    DenseNet,
+    DenseNet121,
+    DenseNet169,
+    DenseNet201,
+    DenseNet264,
+    DenseNetCIFAR,
+    build_densenet,
+    cifar_preset,
+    densenet_cifar_config,
+    imagenet_config,
+)
+from .plan import ChannelPlan, PlanRow, channel_plan
+from .profiles import Profile, current_profile
+from .residual import ResNetCIFAR, residual_block
+from .transition import transition_block
+from .weights import transfer_weights
+
+__version__ = "0.1.0"

@@ -1,0 +1,241 @@
+"""The whole DenseNet: stem -> (Dense Block -> transition) x (n - 1) -> Dense Block -> head.
+
+One builder, :func:`DenseNet`, with keras.applications' argument names where
+they exist, and the presets of the paper's Table 1 (ImageNet) and Table 2
+(CIFAR). Layer names equal keras.applications' so weights move across by name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import keras
+from keras import layers
+
+from .config import DenseNetConfig, check_choice, depth_to_blocks
+from .dense_block import batch_norm, dense_block
+from .transition import transition_block
+from .weights import check_weights, load_weights
+
+IMAGENET_BLOCKS = {
+    121: (6, 12, 24, 16),
+    169: (6, 12, 32, 32),
+    201: (6, 12, 48, 32),
+    264: (6, 12, 64, 48),
+}
+"""Dense layers per block of the ImageNet DenseNets (paper Table 1), keyed by depth."""
+
+CIFAR_PRESETS = {
+    "densenet40_k12": dict(depth=40, growth_rate=12, bottleneck=False, compression=1.0),
+    "densenet100_k12": dict(depth=100, growth_rate=12, bottleneck=False, compression=1.0),
+    "densenet100_k24": dict(depth=100, growth_rate=24, bottleneck=False, compression=1.0),
+    "densenet_bc100_k12": dict(depth=100, growth_rate=12, bottleneck=True, compression=0.5),
+    "densenet_bc250_k24": dict(depth=250, growth_rate=24, bottleneck=True, compression=0.5),
+    "densenet_bc190_k40": dict(depth=190, growth_rate=40, bottleneck=True, compression=0.5),
+}
+"""The CIFAR models of the paper's Table 2."""
+
+
+def apply_stem(x, config: DenseNetConfig):
+    """The first convolution (and, for ImageNet, the first pooling).
+
+    ``"imagenet"``: ZeroPadding 3 + Conv7x7/2 + BN + ReLU + ZeroPadding 1 +
+    MaxPool3x3/2, as keras.applications (and the seed's Keras-1 code) build it;
+    (b, H, W, C) -> (b, ceil(H/4), ceil(W/4), init_channels).
+    ``"cifar"``: one Conv3x3 (paper Sec. 4.1; the first dense layer's BN-ReLU
+    follows); (b, H, W, C) -> (b, H, W, init_channels).
+    """
+    channels = config.stem_channels
+    if config.stem == "cifar":
+        return layers.Conv2D(channels, 3, padding="same", use_bias=False, name="conv1_conv")(x)
+    x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(x)
+    x = layers.Conv2D(channels, 7, strides=2, use_bias=False, name="conv1_conv")(x)
+    x = batch_norm("conv1_bn")(x)
+    x = layers.Activation("relu", name="conv1_relu")(x)
+    x = layers.ZeroPadding2D(padding=((1, 1), (1, 1)), name="pool1_pad")(x)
+    return layers.MaxPooling2D(3, strides=2, name="pool1")(x)
+
+
+def apply_head(x, config: DenseNetConfig):
+    """Final BN + ReLU, then global average pooling and the classifier (or ``pooling``)."""
+    x = batch_norm("bn")(x)
+    x = layers.Activation("relu", name="relu")(x)
+    if config.include_top:
+        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+        return layers.Dense(config.classes, activation=config.classifier_activation, name="predictions")(x)
+    if config.pooling == "avg":
+        return layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    if config.pooling == "max":
+        return layers.GlobalMaxPooling2D(name="max_pool")(x)
+    return x
+
+
+def build_densenet(config: DenseNetConfig) -> keras.Model:
+    """Build the functional model of a validated :class:`DenseNetConfig`.
+
+    Blocks are named ``conv2``, ``conv3``, ... and the transitions after them
+    ``pool2``, ``pool3``, ... (keras.applications' scheme: ``conv1`` is the stem).
+    """
+    if keras.config.image_data_format() != "channels_last":
+        raise ValueError(
+            "densenet_lib builds channels_last models only; "
+            "set keras.config.set_image_data_format('channels_last')"
+        )
+    try:
+        keras.activations.get(config.classifier_activation)
+    except (ValueError, TypeError) as error:
+        raise ValueError(
+            "classifier_activation must be None, a Keras activation name "
+            f"(e.g. 'softmax') or a callable, got {config.classifier_activation!r}"
+        ) from error
+    inputs = keras.Input(shape=config.input_shape, name="input_layer")
+    x = apply_stem(inputs, config)
+    last = len(config.blocks) - 1
+    for i, num_layers in enumerate(config.blocks):
+        stage = i + 2
+        x = dense_block(
+            x, num_layers, config.growth_rate, f"conv{stage}",
+            bottleneck=config.bottleneck, dropout_rate=config.dropout_rate,
+        )
+        if i < last:
+            x = transition_block(x, config.compression, f"pool{stage}", config.dropout_rate)
+    outputs = apply_head(x, config)
+    return keras.Model(inputs, outputs, name=config.name)
+
+
+def DenseNet(
+    blocks,
+    growth_rate=32,
+    init_channels=None,
+    bottleneck=True,
+    compression=0.5,
+    dropout_rate=0.0,
+    stem="imagenet",
+    include_top=True,
+    pooling=None,
+    classes=1000,
+    input_shape=None,
+    classifier_activation="softmax",
+    name="densenet",
+) -> keras.Model:
+    """Build any DenseNet (Huang et al., CVPR 2017).
+
+    Args:
+        blocks: dense layers per Dense Block, e.g. ``(6, 12, 24, 16)`` for
+            DenseNet-121 (Table 1).
+        growth_rate: k, the channels each dense layer adds (Sec. 3).
+        init_channels: output channels of the first convolution; default 2k.
+        bottleneck: DenseNet-B's BN-ReLU-Conv1x1(4k) before each 3x3 conv.
+        compression: θ in (0, 1]; transitions output ⌊θ·c⌋ channels (DenseNet-C).
+        dropout_rate: dropout after each convolution except the first.
+        stem: ``"imagenet"`` (7x7/2 conv + 3x3/2 max pool) or ``"cifar"`` (3x3 conv).
+        include_top, pooling, classes, input_shape, classifier_activation, name:
+            as in ``keras.applications.DenseNet121``. ``input_shape`` defaults
+            to 224x224x3 (ImageNet stem) or 32x32x3 (CIFAR stem), or
+            ``(None, None, 3)`` without the top.
+
+    Returns:
+        A functional ``keras.Model``: (batch, H, W, C) -> (batch, classes).
+
+    Raises:
+        ValueError: naming the parameter, for any value outside its range,
+            before any layer is built.
+    """
+    config = DenseNetConfig(
+        blocks=blocks, growth_rate=growth_rate, init_channels=init_channels,
+        bottleneck=bottleneck, compression=compression, dropout_rate=dropout_rate,
+        stem=stem, include_top=include_top, pooling=pooling, classes=classes,
+        input_shape=input_shape, classifier_activation=classifier_activation, name=name,
+    )
+    return build_densenet(config)
+
+
+def cifar_init_channels(growth_rate: int, bottleneck: bool, compression: float) -> int:
+    """Sec. 4.1: 16 channels after the first conv, or 2k for DenseNet-BC."""
+    return 2 * growth_rate if bottleneck and compression < 1 else 16
+
+
+def densenet_cifar_config(
+    depth=100, growth_rate=12, bottleneck=True, compression=0.5, init_channels=None,
+    dropout_rate=0.0, classes=10, input_shape=(32, 32, 3), include_top=True,
+    pooling=None, classifier_activation="softmax", name=None,
+) -> DenseNetConfig:
+    """The config of a three-block CIFAR DenseNet of depth L (paper Table 2)."""
+    config = DenseNetConfig(
+        blocks=depth_to_blocks(depth, bottleneck), growth_rate=growth_rate,
+        init_channels=init_channels, bottleneck=bottleneck, compression=compression,
+        dropout_rate=dropout_rate, stem="cifar", include_top=include_top, pooling=pooling,
+        classes=classes, input_shape=input_shape,
+        classifier_activation=classifier_activation, name=name or "densenet",
+    )
+    if init_channels is None:
+        init_channels = cifar_init_channels(growth_rate, bottleneck, compression)
+        config = dataclasses.replace(config, init_channels=init_channels)
+    if name is None:
+        kind = "densenet_bc" if bottleneck and compression < 1 else "densenet"
+        config = dataclasses.replace(config, name=f"{kind}{depth}_k{growth_rate}")
+    return config
+
+
+def DenseNetCIFAR(depth=100, growth_rate=12, bottleneck=True, compression=0.5, **kwargs) -> keras.Model:
+    """A CIFAR DenseNet of depth L: three blocks of (L - 4) / 3 layers, or (L - 4) / 6 with bottlenecks.
+
+    Keyword arguments as :func:`densenet_cifar_config`. Default: DenseNet-BC
+    (L = 100, k = 12), 0.8M parameters, 4.51 % error on C10+ in the paper.
+    """
+    return build_densenet(densenet_cifar_config(depth, growth_rate, bottleneck, compression, **kwargs))
+
+
+def cifar_preset(preset: str, **kwargs) -> keras.Model:
+    """One of the paper's Table 2 models by name, e.g. ``cifar_preset("densenet_bc100_k12")``."""
+    check_choice("preset", preset, tuple(CIFAR_PRESETS))
+    return DenseNetCIFAR(**CIFAR_PRESETS[preset], name=preset, **kwargs)
+
+
+def imagenet_config(depth, include_top=True, input_shape=None, pooling=None, classes=1000,
+                    classifier_activation="softmax") -> DenseNetConfig:
+    """The config of DenseNet-121/169/201/264 (paper Table 1: k = 32, θ = 0.5, bottlenecks)."""
+    check_choice("depth", depth, tuple(IMAGENET_BLOCKS))
+    return DenseNetConfig(
+        blocks=IMAGENET_BLOCKS[depth], growth_rate=32, init_channels=64,
+        bottleneck=True, compression=0.5, stem="imagenet", include_top=include_top,
+        pooling=pooling, classes=classes, input_shape=input_shape,
+        classifier_activation=classifier_activation, name=f"densenet{depth}",
+    )
+
+
+def _imagenet_preset(depth, include_top, weights, input_shape, pooling, classes, classifier_activation):
+    config = imagenet_config(depth, include_top, input_shape, pooling, classes, classifier_activation)
+    check_weights(weights, depth, include_top, classes)
+    model = build_densenet(config)
+    if weights is not None:
+        load_weights(model, weights, depth, include_top)
+    return model
+
+
+def DenseNet121(include_top=True, weights=None, input_shape=None, pooling=None, classes=1000,
+                classifier_activation="softmax") -> keras.Model:
+    """DenseNet-121 (Table 1): blocks (6, 12, 24, 16), k = 32; keras.applications' twin.
+
+    ``weights``: ``None``, ``"imagenet"`` (downloads keras.applications'
+    ImageNet weights and copies them in by layer name) or a ``.weights.h5`` path.
+    """
+    return _imagenet_preset(121, include_top, weights, input_shape, pooling, classes, classifier_activation)
+
+
+def DenseNet169(include_top=True, weights=None, input_shape=None, pooling=None, classes=1000,
+                classifier_activation="softmax") -> keras.Model:
+    """DenseNet-169 (Table 1): blocks (6, 12, 32, 32), k = 32. ``weights`` as DenseNet121."""
+    return _imagenet_preset(169, include_top, weights, input_shape, pooling, classes, classifier_activation)
+
+
+def DenseNet201(include_top=True, weights=None, input_shape=None, pooling=None, classes=1000,
+                classifier_activation="softmax") -> keras.Model:
+    """DenseNet-201 (Table 1): blocks (6, 12, 48, 32), k = 32. ``weights`` as DenseNet121."""
+    return _imagenet_preset(201, include_top, weights, input_shape, pooling, classes, classifier_activation)
+
+
+def DenseNet264(include_top=True, weights=None, input_shape=None, pooling=None, classes=1000,
+                classifier_activation="softmax") -> keras.Model:
+    """DenseNet-264 (Table 1): blocks (6, 12, 64, 48), k = 32. No ImageNet weights ship for it."""
+    return _imagenet_preset(264, include_top, weights, input_shape, pooling, classes, classifier_activation)
