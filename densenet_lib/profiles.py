@@ -45,6 +45,12 @@ class Profile:
         """The value for this profile: ``epochs = profile.pick(quick=2, full=300)``."""
         return full if self.is_full else quick
 
+    def announce(self, data: str) -> "Profile":
+        """Print which profile runs and what data it uses (every chapter's first output)."""
+        print(self)
+        print(f"Data: {data}")
+        return self
+
     def __str__(self) -> str:
         return f"Profile: {self.name} ({self.reason})"
 

@@ -1,0 +1,61 @@
+"""The book's structure: every chapter in the table of contents, each
+notebook's stored outputs clean, and a Sphinx build with no warnings.
+
+(The notebooks themselves are executed by nbval in the same run:
+`pytest --nbval-lax chapters tests/book`.)
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+CHAPTERS = [entry["file"] for part in TOC["parts"] for entry in part["chapters"]]
+
+
+def load(chapter):
+    return json.loads((ROOT / f"{chapter}.ipynb").read_text())
+
+
+def test_every_notebook_is_in_the_toc():
+    on_disk = {f"chapters/{p.stem}" for p in (ROOT / "chapters").glob("*.ipynb")}
+    assert on_disk == set(CHAPTERS)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_notebook_opens_on_colab_and_says_its_profile(chapter):
+    nb = load(chapter)
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert "google.colab" in "".join(code[0]["source"]), "first code cell installs densenet_lib on Colab"
+    text = "".join(
+        "".join(o.get("text", "")) for c in code for o in c.get("outputs", []) if o.get("output_type") == "stream"
+    )
+    assert "Profile: " in text and "Data: " in text
+    for cell in code:
+        for output in cell.get("outputs", []):
+            assert output["output_type"] != "error", f"{chapter} stores an error output"
+
+
+def test_book_builds_without_warnings(tmp_path):
+    """Sphinx with -W over the stored outputs (execution is nbval's job)."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    config["execute"]["execute_notebooks"] = "off"
+    config_path = tmp_path / "_config.yml"
+    config_path.write_text(yaml.safe_dump(config))
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    result = subprocess.run(
+        [str(jupyter_book), "build", str(ROOT), "--config", str(config_path),
+         "--path-output", str(tmp_path), "--warningiserror", "--nitpick", "--keep-going"],
+        capture_output=True, text=True, cwd=ROOT, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    index = tmp_path / "_build" / "html" / "index.html"
+    assert index.exists()
+    for chapter in CHAPTERS:
+        assert (tmp_path / "_build" / "html" / f"{chapter}.html").exists()
