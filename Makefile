@@ -28,9 +28,12 @@ book: $(VENV)/.book-installed
 test: unit-tests notebook-tests
 
 # The library's unit tests, on TensorFlow (the default backend) and on JAX.
+# On a CPU, JAX compiles one small XLA program per variable shape while a
+# model is built; without LLVM's optimizer that is ~8x faster (DenseNet-100:
+# 99 s -> 13 s) and the results are the same.
 unit-tests: $(VENV)/.test-installed
 	$(PYTEST) tests/unit
-	KERAS_BACKEND=jax $(PYTEST) tests/unit
+	KERAS_BACKEND=jax XLA_FLAGS=--xla_backend_optimization_level=0 $(PYTEST) tests/unit
 
 # Every notebook executed with nbval, and the book's structure and Sphinx build.
 notebook-tests: $(VENV)/.test-installed
