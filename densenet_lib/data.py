@@ -1,0 +1,121 @@
+"""Data for the training chapters: CIFAR-10/100, or offline digits.
+
+CIFAR comes through ``keras.datasets`` (downloaded once, then cached in
+``~/.keras/datasets``). Where it cannot be downloaded (no network, as in the
+book's CI) the loaders fall back, with a one-line message, to real data that
+ships offline: scikit-learn's 1,797 handwritten digits (8x8, 10 classes),
+resized to 32x32x3 so that every CIFAR model runs on them unchanged. The
+quick profile uses the digits on purpose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+
+from .config import check_choice
+
+CIFAR = ("cifar10", "cifar100")
+
+
+@dataclass(frozen=True)
+class ImageData:
+    """Train and test images (float32, channels last, *not* yet normalized) and labels."""
+
+    name: str
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    classes: int
+    description: str
+
+    @property
+    def mean(self) -> np.ndarray:
+        """Per-channel mean of the training images."""
+        return self.x_train.mean(axis=(0, 1, 2))
+
+    @property
+    def std(self) -> np.ndarray:
+        """Per-channel standard deviation of the training images."""
+        return self.x_train.std(axis=(0, 1, 2))
+
+    def normalized(self) -> "ImageData":
+        """Per-channel mean/std normalization with the *training* statistics (paper Sec. 4.2)."""
+        mean, std = self.mean, self.std
+        scale = lambda x: ((x - mean) / std).astype("float32")  # noqa: E731
+        return ImageData(self.name, scale(self.x_train), self.y_train, scale(self.x_test),
+                         self.y_test, self.classes, self.description + ", normalized per channel")
+
+    def subset(self, train: int | None = None, test: int | None = None) -> "ImageData":
+        """The first ``train`` / ``test`` examples (for quick runs)."""
+        return ImageData(self.name, self.x_train[:train], self.y_train[:train], self.x_test[:test],
+                         self.y_test[:test], self.classes,
+                         f"{self.description} (first {len(self.x_train[:train])} train / "
+                         f"{len(self.x_test[:test])} test images)")
+
+
+def load_digits32(test_fraction: float = 0.2, seed: int = 0) -> ImageData:
+    """scikit-learn's handwritten digits as 32x32x3 images in [0, 255].
+
+    The 8x8 images (values 0..16) are resized bilinearly to 32x32 and repeated
+    over three channels; a stratified split keeps ``test_fraction`` for testing.
+    Shapes: (n, 32, 32, 3) float32 and (n,) int labels.
+    """
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    digits = load_digits()
+    images = digits.images.astype("float32")[..., None] * (255.0 / 16.0)
+    images = keras.ops.convert_to_numpy(keras.ops.image.resize(images, (32, 32), interpolation="bilinear"))
+    images = np.repeat(np.clip(images, 0, 255), 3, axis=-1).astype("float32")
+    x_train, x_test, y_train, y_test = train_test_split(
+        images, digits.target.astype("int64"), test_size=test_fraction,
+        random_state=seed, stratify=digits.target,
+    )
+    return ImageData("digits", x_train, y_train, x_test, y_test, 10,
+                     "scikit-learn digits (offline), 8x8 resized to 32x32x3")
+
+
+def load_cifar(name: str = "cifar10", fallback: bool = True) -> ImageData:
+    """CIFAR-10 or CIFAR-100 from ``keras.datasets`` (50,000 train / 10,000 test, 32x32x3).
+
+    If the download fails and ``fallback`` is true, print one line saying so
+    and return :func:`load_digits32` instead; otherwise re-raise.
+    """
+    check_choice("name", name, CIFAR)
+    try:
+        (x_train, y_train), (x_test, y_test) = getattr(keras.datasets, name).load_data()
+    except Exception as error:  # no network, a proxy, a broken cache: all the same to a reader
+        if not fallback:
+            raise
+        reason = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
+        print(f"{name} could not be downloaded ({reason}); using the offline digits instead "
+              "(densenet_lib.data.load_digits32).")
+        return load_digits32()
+    return ImageData(name, x_train.astype("float32"), y_train.reshape(-1).astype("int64"),
+                     x_test.astype("float32"), y_test.reshape(-1).astype("int64"),
+                     10 if name == "cifar10" else 100, f"{name.upper()} from keras.datasets")
+
+
+def load_data(name: str) -> ImageData:
+    """``"digits"``, ``"cifar10"`` or ``"cifar100"`` by name."""
+    check_choice("name", name, ("digits",) + CIFAR)
+    return load_digits32() if name == "digits" else load_cifar(name)
+
+
+def augmentation(seed: int | None = None) -> keras.Sequential:
+    """The paper's augmentation (Sec. 4.2, "C10+"), applied on the fly in training only:
+    zero-pad 4 pixels, take a random 32x32 crop, flip horizontally at random.
+
+    Shapes: (b, 32, 32, c) -> (b, 32, 32, c). Call it on training batches
+    with ``training=True``; keep it out of the model, since at inference
+    Keras' RandomCrop resizes the padded 40x40 image instead of cropping it.
+    """
+    return keras.Sequential([
+        keras.layers.ZeroPadding2D(4, name="pad4"),
+        keras.layers.RandomCrop(32, 32, seed=seed, name="random_crop"),
+        keras.layers.RandomFlip("horizontal", seed=seed, name="random_flip"),
+    ], name="augmentation")

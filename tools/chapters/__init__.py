@@ -1,0 +1,1 @@
+"""One module per chapter: ``chNN_name.py`` defines ``CELLS`` for ``chapters/NN_name.ipynb``."""
