@@ -35,12 +35,12 @@ class ImageData:
     @property
     def mean(self) -> np.ndarray:
         """Per-channel mean of the training images."""
-        return self.x_train.mean(axis=(0, 1, 2))
+        return self.x_train.mean(axis=(0, 1, 2), dtype=np.float64)
 
     @property
     def std(self) -> np.ndarray:
         """Per-channel standard deviation of the training images."""
-        return self.x_train.std(axis=(0, 1, 2))
+        return self.x_train.std(axis=(0, 1, 2), dtype=np.float64)
 
     def normalized(self) -> "ImageData":
         """Per-channel mean/std normalization with the *training* statistics (paper Sec. 4.2)."""

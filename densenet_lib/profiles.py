@@ -66,3 +66,25 @@ def current_profile() -> Profile:
     if gpus:
         return Profile("full", f"{gpus} GPU(s) found; set {PROFILE_ENV}=quick for a short run")
     return Profile("quick", f"no GPU found; set {PROFILE_ENV}=full for the real run")
+
+
+METRICS_ENV = "DENSENET_METRICS_FILE"
+
+
+def record_metrics(**metrics) -> None:
+    """Add ``metrics`` (numbers or short strings) to the JSON file named by
+    ``$DENSENET_METRICS_FILE``, if set; ``tools/run_book.py`` sets it for each
+    notebook and puts the values in its report. Does nothing otherwise."""
+    import json
+
+    path = os.environ.get(METRICS_ENV)
+    if not path:
+        return
+    try:
+        with open(path) as f:
+            stored = json.load(f)
+    except (OSError, ValueError):
+        stored = {}
+    stored.update({k: v.item() if hasattr(v, "item") else v for k, v in metrics.items()})  # NumPy scalars
+    with open(path, "w") as f:
+        json.dump(stored, f, indent=1)
