@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: book test unit-tests notebook-tests clean
+.PHONY: book test unit-tests notebook-tests clean vendor-js chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,33 @@ $(VENV)/.test-installed: $(VENV)/.book-installed requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $@
 
-book: $(VENV)/.book-installed
+book: $(VENV)/.book-installed vendor-js
 	$(BIN)/python tools/build_book.py
+
+# JavaScript the HTML book serves itself instead of loading it from CDNs:
+# RequireJS and the ipywidgets embed manager (widget outputs), and MathJax
+# (equations), from the npm registry at the versions in package-lock.json.
+# _vendor/ (git-ignored) is the book's html_static_path: it lands in _static/.
+VENDOR := _vendor
+$(VENDOR)/.stamp: package.json package-lock.json Makefile tools/static/widgets-mathjax3.js
+	command -v npm >/dev/null || (apt-get update && apt-get install -y npm)
+	npm ci --ignore-scripts --no-audit --no-fund
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/requirejs $(VENDOR)/widgets $(VENDOR)/mathjax/output
+	cp node_modules/requirejs/require.js $(VENDOR)/requirejs/
+	cd node_modules/@jupyter-widgets/html-manager/dist && \
+	  cp embed-amd.js embed.js.LICENSE.txt *.woff *.woff2 *.ttf *.eot *.svg $(CURDIR)/$(VENDOR)/widgets/
+	cp tools/static/widgets-mathjax3.js $(VENDOR)/widgets/mathjax3-shim.js
+	cd node_modules/mathjax && cp LICENSE $(CURDIR)/$(VENDOR)/mathjax/ && cd es5 && \
+	  cp -r tex-mml-chtml.js input a11y ui sre adaptors $(CURDIR)/$(VENDOR)/mathjax/ && \
+	  cp -r output/chtml $(CURDIR)/$(VENDOR)/mathjax/output/
+	touch $@
+
+vendor-js: $(VENDOR)/.stamp
+
+# Headless Chromium for the browser test (Debian's package; Playwright drives it).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium) || \
+	  echo "chromium could not be installed: the browser test will be skipped"
 
 test: unit-tests notebook-tests
 
@@ -36,8 +61,8 @@ unit-tests: $(VENV)/.test-installed
 	KERAS_BACKEND=jax XLA_FLAGS=--xla_backend_optimization_level=0 $(PYTEST) tests/unit
 
 # Every notebook executed with nbval, and the book's structure and Sphinx build.
-notebook-tests: $(VENV)/.test-installed
+notebook-tests: $(VENV)/.test-installed vendor-js chromium
 	$(PYTEST) --nbval-lax --sanitize-with tests/book/nbval_sanitize.cfg chapters tests/book
 
 clean:
-	rm -rf _build $(VENV)
+	rm -rf _build $(VENV) $(VENDOR) node_modules

@@ -6,7 +6,7 @@ from here: the residual block (chapter 1), the dense layer and Dense Block
 presets (chapter 4), and the analytic channel plan behind the sliders.
 """
 
-from . import data, figures, training
+from . import counting, data, explorer, figures, paper, training
 from .config import DenseNetConfig, compressed_channels, depth_to_blocks, min_input_size
 from .dense_block import dense_block, dense_layer
 from .densenet import (
@@ -24,7 +24,7 @@ from .densenet import (
     imagenet_config,
 )
 from .plan import ChannelPlan, PlanRow, channel_plan
-from .profiles import Profile, current_profile
+from .profiles import Profile, current_profile, record_metrics
 from .residual import ResNetCIFAR, residual_block
 from .transition import transition_block
 from .weights import transfer_weights

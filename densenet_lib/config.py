@@ -90,7 +90,7 @@ def min_input_size(stem: str, num_blocks: int) -> int:
 
 
 def depth_to_blocks(depth: int, bottleneck: bool, num_blocks: int = 3) -> tuple:
-    """The CIFAR DenseNets' layers per block from the depth L (paper Sec. 4.1).
+    """The CIFAR DenseNets' layers per block from the depth L (paper Sec. 3, "Implementation details").
 
     Each of the ``num_blocks`` blocks has n dense layers; a plain layer holds
     one conv and a bottleneck layer two, and the first conv, the

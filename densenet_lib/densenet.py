@@ -42,7 +42,7 @@ def apply_stem(x, config: DenseNetConfig):
     ``"imagenet"``: ZeroPadding 3 + Conv7x7/2 + BN + ReLU + ZeroPadding 1 +
     MaxPool3x3/2, as keras.applications (and the seed's Keras-1 code) build it;
     (b, H, W, C) -> (b, ceil(H/4), ceil(W/4), init_channels).
-    ``"cifar"``: one Conv3x3 (paper Sec. 4.1; the first dense layer's BN-ReLU
+    ``"cifar"``: one Conv3x3 (paper Sec. 3, "Implementation details"; the first dense layer's BN-ReLU
     follows); (b, H, W, C) -> (b, H, W, init_channels).
     """
     channels = config.stem_channels
@@ -151,7 +151,7 @@ def DenseNet(
 
 
 def cifar_init_channels(growth_rate: int, bottleneck: bool, compression: float) -> int:
-    """Sec. 4.1: 16 channels after the first conv, or 2k for DenseNet-BC."""
+    """Paper Sec. 3, "Implementation details": 16 channels after the first conv, or 2k for DenseNet-BC."""
     return 2 * growth_rate if bottleneck and compression < 1 else 16
 
 

@@ -26,7 +26,7 @@ STAMP = BUILD / ".library-hash"
 def library_hash() -> str:
     """Hash of everything a notebook's outputs depend on besides the notebook itself."""
     digest = hashlib.sha256()
-    files = sorted((ROOT / "densenet_lib").rglob("*.py"))
+    files = sorted(p for p in (ROOT / "densenet_lib").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     files += [ROOT / "requirements.txt", ROOT / "pyproject.toml"]
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode())

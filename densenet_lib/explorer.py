@@ -1,0 +1,695 @@
+"""The growth-rate explorer: sliders that show a DenseNet's channel counts.
+
+Two versions show the same numbers, all taken from :func:`densenet_lib.channel_plan`:
+
+- :func:`live_explorer` (Jupyter, JupyterLab, Colab): core ipywidgets
+  (sliders, dropdowns, text boxes) whose callbacks run in the Python kernel
+  and redraw a matplotlib bar chart of the channels after every layer of one
+  Dense Block, the paper's Figure 1 for small blocks
+  (:func:`densenet_lib.figures.draw_dense_block`), the table of block and
+  transition boundaries, and the totals. It needs a running kernel.
+- :func:`static_explorer` (the HTML book, or any notebook): one
+  self-contained HTML output, inline CSS and an inline ``<script>`` holding
+  ``explorer.js``, a JavaScript port of ``plan.py``'s arithmetic that
+  recomputes everything in the browser as the sliders move. No kernel, no
+  external script, no CDN. The tests run ``explorer.js`` with ``node`` over
+  a grid of configurations and check every number equals ``channel_plan``'s.
+
+The settings (paper terms): ``growth_rate`` k (1-64), ``blocks`` (dense
+layers per Dense Block, Table 1/2), ``init_channels`` k_0 of the first block
+(``None`` = 2k), ``bottleneck`` (DenseNet-B), ``compression`` θ (0.1-1.0,
+DenseNet-C), ``stem`` (``"imagenet"`` 7x7/2 conv + 3x3/2 max pool, or
+``"cifar"`` 3x3 conv), ``input_size`` (square images, H = W), ``classes``.
+A ``preset`` (DenseNet-121/169/201/264 or one of the paper's CIFAR models)
+supplies every setting not given.
+
+Bad values: the Python functions raise ``ValueError`` naming the parameter
+(explorer ranges here, the rest through :class:`DenseNetConfig`); values
+typed into either explorer are clamped to their range, or refused, with a
+visible message (:func:`clamp_settings` and its JavaScript twin).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import itertools
+import json
+import math
+import numbers
+import re
+import textwrap
+from importlib import resources
+
+from .config import DenseNetConfig, check_choice, check_int, min_input_size
+from .densenet import CIFAR_PRESETS, IMAGENET_BLOCKS, densenet_cifar_config
+from .plan import ChannelPlan, channel_plan
+
+# ---------------------------------------------------------------------------
+# Presets and ranges (shared with the JavaScript as JSON: one source).
+# ---------------------------------------------------------------------------
+
+LIMITS = {
+    "growth_rate": (1, 64),
+    "compression": (0.1, 1.0),
+    "num_blocks": (1, 8),
+    "layers_per_block": (1, 128),
+    "init_channels": (1, 1024),
+    "input_size": (1, 1024),  # the lower end also depends on the stem: see min_input_size
+    "classes": (1, 100000),
+}
+"""The explorer's ranges (inclusive). The library itself accepts larger values."""
+
+DIAGRAM_MAX_LAYERS = 8
+"""Blocks with at most this many layers also get the Figure-1 diagram."""
+
+SETTING_NAMES = ("growth_rate", "blocks", "init_channels", "bottleneck", "compression",
+                 "stem", "input_size", "classes")
+
+_IMAGENET_LABELS = {121: "DenseNet-121", 169: "DenseNet-169", 201: "DenseNet-201", 264: "DenseNet-264"}
+_CIFAR_LABELS = {
+    "densenet40_k12": "DenseNet (L=40, k=12), CIFAR",
+    "densenet100_k12": "DenseNet (L=100, k=12), CIFAR",
+    "densenet100_k24": "DenseNet (L=100, k=24), CIFAR",
+    "densenet_bc100_k12": "DenseNet-BC (L=100, k=12), CIFAR",
+    "densenet_bc250_k24": "DenseNet-BC (L=250, k=24), CIFAR",
+    "densenet_bc190_k40": "DenseNet-BC (L=190, k=40), CIFAR",
+}
+
+
+def _presets() -> dict:
+    """Every preset's settings, derived from the library's own tables
+    (``IMAGENET_BLOCKS``: paper Table 1; ``CIFAR_PRESETS``: Table 2)."""
+    out = {}
+    for depth, blocks in IMAGENET_BLOCKS.items():
+        # Table 1: k = 32, θ = 0.5, bottlenecks, a first conv of 2k = 64 channels.
+        out[f"densenet{depth}"] = dict(
+            label=_IMAGENET_LABELS.get(depth, f"DenseNet-{depth}"), blocks=list(blocks),
+            growth_rate=32, init_channels=None, bottleneck=True, compression=0.5,
+            stem="imagenet", input_size=224, classes=1000,
+        )
+    for name, kwargs in CIFAR_PRESETS.items():
+        config = densenet_cifar_config(**kwargs)
+        k = config.growth_rate
+        out[name] = dict(
+            label=_CIFAR_LABELS.get(name, name), blocks=list(config.blocks), growth_rate=k,
+            # None means "2k": it follows the growth-rate slider, as the paper's rule does.
+            init_channels=None if config.stem_channels == 2 * k else config.stem_channels,
+            bottleneck=config.bottleneck, compression=float(config.compression),
+            stem="cifar", input_size=config.input_shape[0], classes=config.classes,
+        )
+    return out
+
+
+PRESETS = _presets()
+"""Preset name -> settings (and a ``label``), e.g. ``PRESETS["densenet121"]["blocks"]``."""
+
+
+# ---------------------------------------------------------------------------
+# Strict Python API: settings -> DenseNetConfig (ValueError naming the parameter).
+# ---------------------------------------------------------------------------
+
+def _check_range(name, value, low, high, what="an integer"):
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be {what} in [{low}, {high}] in the explorer, got {value!r}")
+
+
+def explorer_settings(preset: str = "densenet121", **settings) -> dict:
+    """The full settings of a preset with ``settings`` overriding it, checked.
+
+    Keys: ``growth_rate``, ``blocks``, ``init_channels`` (``None`` = 2k),
+    ``bottleneck``, ``compression``, ``stem``, ``input_size``, ``classes``.
+
+    Raises:
+        ValueError: naming the parameter, for an unknown preset or setting or
+            any value outside the explorer's range (:data:`LIMITS`) or the
+            library's (:class:`DenseNetConfig`).
+    """
+    check_choice("preset", preset, tuple(PRESETS))
+    unknown = set(settings) - set(SETTING_NAMES)
+    if unknown:
+        raise ValueError(f"unknown explorer setting(s) {sorted(unknown)}; known: {list(SETTING_NAMES)}")
+    merged = {key: value for key, value in PRESETS[preset].items() if key != "label"}
+    merged.update(settings)
+    explorer_config(merged)  # validates
+    merged["blocks"] = [int(b) for b in merged["blocks"]]
+    return merged
+
+
+def explorer_config(settings: dict) -> DenseNetConfig:
+    """The :class:`DenseNetConfig` of full explorer ``settings`` (ImageNet or CIFAR stem,
+    square RGB input, with the classifier), after the explorer's range checks."""
+    s = settings
+    k = check_int("growth_rate", s["growth_rate"])
+    _check_range("growth_rate", k, *LIMITS["growth_rate"])
+    blocks = s["blocks"]
+    if isinstance(blocks, (list, tuple)) and blocks and all(isinstance(b, numbers.Integral) for b in blocks):
+        _check_range("number of blocks (len(blocks))", len(blocks), *LIMITS["num_blocks"])
+        for b in blocks:
+            _check_range("blocks (layers per Dense Block)", b, *LIMITS["layers_per_block"], "integers")
+    if s["init_channels"] is not None:
+        _check_range("init_channels", check_int("init_channels", s["init_channels"]), *LIMITS["init_channels"])
+    compression = s["compression"]
+    if isinstance(compression, (int, float)) and not isinstance(compression, bool):
+        _check_range("compression", compression, *LIMITS["compression"], "a number")
+    size = check_int("input_size", s["input_size"])
+    check_choice("stem", s["stem"], ("imagenet", "cifar"))
+    if isinstance(blocks, (list, tuple)):
+        smallest = min_input_size(s["stem"], max(len(blocks), 1))
+        _check_range("input_size", size, max(smallest, LIMITS["input_size"][0]), LIMITS["input_size"][1])
+    classes = check_int("classes", s["classes"])
+    _check_range("classes", classes, *LIMITS["classes"])
+    return DenseNetConfig(
+        blocks=tuple(blocks) if isinstance(blocks, (list, tuple)) else blocks,
+        growth_rate=k, init_channels=s["init_channels"], bottleneck=s["bottleneck"],
+        compression=compression, stem=s["stem"], include_top=True, classes=classes,
+        input_shape=(size, size, 3), name="explorer",
+    )
+
+
+def explorer_plan(preset: str = "densenet121", **settings) -> ChannelPlan:
+    """``channel_plan`` of a preset with ``settings`` overriding it (what both explorers show)."""
+    return channel_plan(explorer_config(explorer_settings(preset, **settings)))
+
+
+def _check_block(block, config: DenseNetConfig) -> int:
+    block = check_int("block", block)
+    if block > len(config.blocks):
+        raise ValueError(f"block must be in [1, {len(config.blocks)}] (the Dense Blocks), got {block}")
+    return block
+
+
+# ---------------------------------------------------------------------------
+# The view: exactly the numbers both explorers display.
+# ---------------------------------------------------------------------------
+
+def _size(row):
+    return None if row.height is None else f"{row.height}x{row.width}"
+
+
+def explorer_view(plan: ChannelPlan, block: int = 1) -> dict:
+    """What the explorers display for ``plan`` and Dense Block ``block`` (1-based).
+
+    ``layers``: channels after each dense layer of the block, k_0 + k·l;
+    ``boundaries``: one row each for the stem, every Dense Block (channels in
+    and out), every transition (⌊θ·c⌋ out, feature map halved) and the
+    head, each with the feature-map size after it; the totals: ``params``,
+    ``trainable``, ``non_trainable`` (BN moving statistics) and ``macs``
+    (multiply-adds of one image). The JavaScript's ``view()`` returns the same.
+    """
+    config = plan.config
+    block = _check_block(block, config)
+    boundaries = []
+    for row in plan.rows:
+        if row.kind == "stem":
+            what = "stem: 7x7/2 conv + 3x3/2 max pool" if config.stem == "imagenet" else "stem: 3x3 conv"
+            boundaries.append(dict(kind="stem", what=what, name=row.name, channels_in=row.channels_in,
+                                   channels_out=row.channels_out, size=_size(row)))
+        elif row.kind == "transition":
+            boundaries.append(dict(kind="transition", what=f"transition {row.block}: 1x1 conv + 2x2 avg pool",
+                                   name=row.name, channels_in=row.channels_in,
+                                   channels_out=row.channels_out, size=_size(row)))
+        elif row.kind == "head":
+            boundaries.append(dict(kind="head", what=f"classifier: global avg pool + dense({config.classes})",
+                                   name=row.name, channels_in=row.channels_in,
+                                   channels_out=row.channels_out, size=_size(row)))
+        elif row.name.endswith(f"_block{config.blocks[row.block - 1]}_concat"):
+            i = row.block
+            n = config.blocks[i - 1]
+            boundaries.append(dict(kind="block", what=f"Dense Block {i}: {n} layer{'' if n == 1 else 's'}",
+                                   name=row.name, channels_in=plan.block_input_channels(i),
+                                   channels_out=row.channels_out, size=_size(row)))
+    return dict(
+        block=block, growth_rate=config.growth_rate, k0=plan.block_input_channels(block),
+        layers=plan.block(block), boundaries=boundaries, params=plan.params,
+        trainable=plan.trainable_params, non_trainable=plan.non_trainable_params, macs=plan.macs,
+    )
+
+
+def _human(n) -> str:
+    for unit, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if abs(n) >= scale:
+            return f"{n / scale:.2f} {unit}"
+    return str(n)
+
+
+def report(preset: str = "densenet121", block: int = 1, **settings) -> str:
+    """The explorer's numbers as plain text (the same numbers, no widgets)."""
+    plan = explorer_plan(preset, **settings)
+    view = explorer_view(plan, block)
+    lines = [f"Dense Block {view['block']}: k0 = {view['k0']}, k = {view['growth_rate']}",
+             textwrap.fill(f"channels after each layer: {view['layers']}", width=78, subsequent_indent="  "),
+             f"{'where':<44} {'in':>6} {'out':>6}  feature map"]
+    for b in view["boundaries"]:
+        lines.append(f"{b['what']:<44} {b['channels_in']:>6} {b['channels_out']:>6}  {b['size']}")
+    lines.append(f"parameters: {view['params']:,} ({_human(view['params'])}; "
+                 f"{view['non_trainable']:,} non-trainable BN statistics)")
+    lines.append(f"multiply-adds per image: {view['macs']:,} ({_human(view['macs'])})")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# Lenient path for typed input: clamp or refuse, with a message (never raise).
+# ---------------------------------------------------------------------------
+
+_INT = re.compile(r"^\s*[+-]?\d+\s*$")
+
+
+def _parse_int(text):
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, int):
+        return text
+    if isinstance(text, float):
+        return int(text) if math.isfinite(text) and text == int(text) else None
+    text = str(text)
+    return int(text) if _INT.match(text) else None
+
+
+def _parse_float(text):
+    if isinstance(text, bool):
+        return None
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _fmt(value) -> str:
+    """A number as the messages print it (0.1 not 0.10000000000000001; 64 not 64.0)."""
+    if isinstance(value, float) and value == int(value):
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def clamp_settings(raw: dict, previous: dict) -> tuple:
+    """Turn typed values into valid settings: ``(settings, messages)``.
+
+    ``raw`` holds what the controls contain, as numbers or strings (blocks as
+    ``"6, 12, 24, 16"``, init channels as ``""`` or ``"2k"`` for 2k). A value
+    out of range is clamped into it; text that is not a number is refused and
+    the ``previous`` (valid) value kept. Each clamp or refusal adds a message.
+    A combination the library rejects (a compression leaving no channel) is
+    refused whole: ``previous`` is returned with the library's message.
+    ``explorer.js``'s ``clampSettings`` does the same in the browser.
+    """
+    out, messages = dict(previous), []
+
+    def clamp(label, value, low, high):
+        if value < low or value > high:
+            fixed = min(max(value, low), high)
+            messages.append(f"{label}: {_fmt(value)} is outside {_fmt(low)}–{_fmt(high)}; using {_fmt(fixed)}.")
+            return fixed
+        return value
+
+    def refuse(label, text, kept, what="a whole number"):
+        messages.append(f"{label}: '{str(text).strip()}' is not {what}; kept {kept}.")
+
+    if "growth_rate" in raw:
+        k = _parse_int(raw["growth_rate"])
+        if k is None:
+            refuse("growth rate k", raw["growth_rate"], previous["growth_rate"])
+        else:
+            out["growth_rate"] = clamp("growth rate k", k, *LIMITS["growth_rate"])
+    if "compression" in raw:
+        theta = _parse_float(raw["compression"])
+        if theta is None:
+            refuse("compression θ", raw["compression"], _fmt(previous["compression"]), "a number")
+        else:
+            out["compression"] = clamp("compression θ", theta, *LIMITS["compression"])
+    if "blocks" in raw:
+        text = raw["blocks"]
+        parts = [p for p in re.split(r"[,\s]+", text.strip())] if isinstance(text, str) else list(text)
+        parts = [p for p in parts if p != ""]
+        values = [_parse_int(p) for p in parts]
+        kept = ", ".join(str(b) for b in previous["blocks"])
+        if not values or None in values:
+            messages.append(f"blocks: '{str(text).strip()}' is not a list of whole numbers "
+                            f"(layers per Dense Block, e.g. 6, 12, 24, 16); kept {kept}.")
+        elif len(values) > LIMITS["num_blocks"][1]:
+            messages.append(f"blocks: {len(values)} Dense Blocks is more than {LIMITS['num_blocks'][1]}; kept {kept}.")
+        else:
+            out["blocks"] = [clamp(f"layers in Dense Block {i + 1}", v, *LIMITS["layers_per_block"])
+                             for i, v in enumerate(values)]
+    if "bottleneck" in raw:
+        out["bottleneck"] = bool(raw["bottleneck"])
+    if "stem" in raw and raw["stem"] in ("imagenet", "cifar"):
+        out["stem"] = raw["stem"]
+    if "init_channels" in raw:
+        text = raw["init_channels"]
+        if text is None or str(text).strip().lower() in ("", "2k"):
+            out["init_channels"] = None
+        else:
+            c = _parse_int(text)
+            if c is None:
+                kept = "2k" if previous["init_channels"] is None else previous["init_channels"]
+                refuse("initial channels", text, kept)
+            else:
+                out["init_channels"] = clamp("initial channels", c, *LIMITS["init_channels"])
+    if "input_size" in raw:
+        size = _parse_int(raw["input_size"])
+        if size is None:
+            refuse("input size", raw["input_size"], previous["input_size"])
+        else:
+            out["input_size"] = size
+    if "classes" in raw:
+        classes = _parse_int(raw["classes"])
+        if classes is None:
+            refuse("classes", raw["classes"], previous["classes"])
+        else:
+            out["classes"] = clamp("classes", classes, *LIMITS["classes"])
+    # The smallest input depends on the stem and the number of blocks.
+    low = max(LIMITS["input_size"][0], min_input_size(out["stem"], len(out["blocks"])))
+    out["input_size"] = clamp("input size", out["input_size"], low, LIMITS["input_size"][1])
+    try:
+        explorer_config(out)
+    except ValueError as error:
+        return dict(previous), messages + [f"refused: {error}"]
+    return out, messages
+
+
+# ---------------------------------------------------------------------------
+# Static explorer: one self-contained HTML output.
+# ---------------------------------------------------------------------------
+
+_counter = itertools.count(1)
+
+
+def explorer_js() -> str:
+    """The source of ``explorer.js`` (shipped inside the package)."""
+    return resources.files(__package__).joinpath("explorer.js").read_text(encoding="utf-8")
+
+
+def _script_safe(text: str) -> str:
+    """Text that cannot end an inline <script> early."""
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def static_explorer_html(preset: str = "densenet121", block: int = 1, element_id: str | None = None,
+                         **settings) -> str:
+    """The HTML of a static explorer: a ``<div>`` with inline CSS, then an
+    inline ``<script>`` (``explorer.js`` + the presets and ranges as JSON).
+
+    ``element_id`` (default ``densenet-explorer-<n>``, numbered per Python
+    process) prefixes every id inside, so several explorers share a page.
+    Raises ``ValueError`` naming the parameter for bad settings.
+    """
+    full = explorer_settings(preset, **settings)
+    _check_block(block, explorer_config(full))
+    if element_id is None:
+        element_id = f"densenet-explorer-{next(_counter)}"
+    if not re.fullmatch(r"[A-Za-z][\w-]*", element_id):
+        raise ValueError(f"element_id must be letters, digits, '-' or '_' (starting with a letter), got {element_id!r}")
+    options = dict(
+        preset=preset, block=block, settings=full, limits=LIMITS,
+        presets=PRESETS, diagram_max_layers=DIAGRAM_MAX_LAYERS,
+    )
+    eid = html.escape(element_id)
+    return (
+        f'<div id="{eid}" class="densenet-explorer mathjax_ignore tex2jax_ignore" '
+        f'data-preset="{html.escape(preset)}">'
+        '<noscript>The growth-rate explorer needs JavaScript.</noscript></div>\n'
+        f"<script>\n{_script_safe(explorer_js())}\n"
+        f"DenseNetExplorer.mount({json.dumps(element_id)}, {_script_safe(json.dumps(options))});\n"
+        "</script>"
+    )
+
+
+class _StaticExplorer:
+    """An object that displays as the static explorer's HTML (and as text elsewhere)."""
+
+    def __init__(self, markup: str, text: str):
+        self.markup, self.text = markup, text
+
+    def _repr_html_(self):
+        return self.markup
+
+    def __repr__(self):
+        return self.text
+
+
+def static_explorer(preset: str = "densenet121", block: int = 1, display: bool = True, **settings):
+    """Show the kernel-free growth-rate explorer (HTML + JavaScript), e.g.
+
+        dl.explorer.static_explorer(block=1, preset="densenet121")
+
+    It works in the rendered book, Jupyter, JupyterLab and Colab alike: the
+    browser recomputes the channel plan as the sliders move (no Python
+    behind it). ``preset`` and ``settings`` give its starting point,
+    ``block`` the Dense Block whose layers it charts. With ``display=False``
+    the displayable object is returned instead of shown.
+    """
+    markup = static_explorer_html(preset, block, **settings)
+    obj = _StaticExplorer(markup, report(preset, block, **settings))
+    if not display:
+        return obj
+    from IPython.display import display as show
+
+    show(obj)
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Live explorer: core ipywidgets + matplotlib, driven by the kernel.
+# ---------------------------------------------------------------------------
+
+def _png(fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def channel_chart(plan: ChannelPlan, block: int = 1):
+    """Bar chart of one Dense Block: k_0, then the channels after each layer
+    (k_0 + k·l), and the transition's ⌊θ·c⌋ after it. Returns a matplotlib Figure."""
+    from matplotlib.figure import Figure
+
+    view = explorer_view(plan, block)
+    layers = view["layers"]
+    labels = ["in"] + [str(i) for i in range(1, len(layers) + 1)]
+    values = [view["k0"]] + layers
+    colors = ["#7f7f7f"] + ["#1f77b4"] * len(layers)
+    transition = next((r for r in plan.rows if r.kind == "transition" and r.block == view["block"]), None)
+    if transition is not None:
+        labels.append("T")
+        values.append(transition.channels_out)
+        colors.append("#ff7f0e")
+    fig = Figure(figsize=(7.5, 3.2))
+    ax = fig.subplots()
+    ax.bar(range(len(values)), values, color=colors)
+    step = max(1, len(labels) // 24)
+    ax.set_xticks(range(0, len(labels), step), labels[::step])
+    ax.set_xlabel("dense layer ℓ (in = block input k0, T = transition)")
+    ax.set_ylabel("channels")
+    title = (f"Dense Block {view['block']}: k0 = {view['k0']}, k = {view['growth_rate']} "
+             f"→ {layers[-1]} channels")
+    if transition is not None:
+        title += f"; transition ⌊θ·{transition.channels_in}⌋ = {transition.channels_out}"
+    ax.set_title(title, fontsize=10)
+    if len(values) <= 20:
+        for x, v in enumerate(values):
+            ax.text(x, v, str(v), ha="center", va="bottom", fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def _diagram(plan: ChannelPlan, block: int):
+    from matplotlib.figure import Figure
+
+    from .figures import draw_dense_block
+
+    n = plan.config.blocks[block - 1]
+    fig = Figure(figsize=(1.5 * (n + 1) + 0.5, 2.3 + 0.25 * n))
+    ax = fig.subplots()
+    draw_dense_block(n, plan.config.growth_rate, plan.block_input_channels(block), ax=ax)
+    return fig
+
+
+def _table_html(view: dict) -> str:
+    rows = "".join(
+        f'<tr data-kind="{b["kind"]}"><td>{html.escape(b["what"])}</td><td><code>{b["name"]}</code></td>'
+        f'<td data-col="channels_in">{b["channels_in"]}</td><td data-col="channels_out">{b["channels_out"]}</td>'
+        f'<td data-col="size">{b["size"]}</td></tr>'
+        for b in view["boundaries"]
+    )
+    return ('<table class="densenet-live-table" style="border-collapse:collapse">'
+            "<thead><tr><th>where</th><th>layer</th><th>channels in</th><th>channels out</th>"
+            f"<th>feature map after</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+def _totals_html(view: dict) -> str:
+    return (
+        f'<div class="densenet-live-totals"><b>Dense Block {view["block"]}</b>, channels after each layer: '
+        f'<span data-role="layers">{", ".join(map(str, view["layers"]))}</span><br>'
+        f'<b>parameters</b>: <span data-role="params">{view["params"]:,}</span> ({_human(view["params"])}; '
+        f'{view["non_trainable"]:,} of them BN moving statistics, not trainable) &nbsp; '
+        f'<b>multiply-adds per image</b>: <span data-role="macs">{view["macs"]:,}</span> '
+        f'({_human(view["macs"])})</div>'
+    )
+
+
+class LiveExplorer:
+    """The live (kernel) explorer's state and widgets; :func:`live_explorer` shows it.
+
+    ``controls``: the ipywidgets by setting name (``growth_rate``, ``compression``,
+    ``blocks``, ``init_channels``, ``bottleneck``, ``stem``, ``input_size``,
+    ``classes``, ``preset``, ``block``); ``settings`` and ``plan``: what is shown
+    now; ``view``: the displayed numbers (:func:`explorer_view`); ``message``,
+    ``table``, ``totals``, ``chart``, ``diagram``: the output widgets;
+    ``widget``: the box to display.
+    """
+
+    def __init__(self, preset: str = "densenet121", block: int = 1, **settings):
+        import ipywidgets as w
+
+        self.settings = explorer_settings(preset, **settings)
+        self.plan = channel_plan(explorer_config(self.settings))
+        self.block = _check_block(block, self.plan.config)
+        s = self.settings
+        wide = w.Layout(width="330px")
+        style = {"description_width": "110px"}
+        self.controls = dict(
+            preset=w.Dropdown(options=[(v["label"], k) for k, v in PRESETS.items()], value=preset,
+                              description="preset", layout=wide, style=style),
+            growth_rate=w.IntSlider(value=s["growth_rate"], min=LIMITS["growth_rate"][0],
+                                    max=LIMITS["growth_rate"][1], description="growth rate k",
+                                    continuous_update=False, layout=wide, style=style),
+            compression=w.FloatSlider(value=s["compression"], min=LIMITS["compression"][0],
+                                      max=LIMITS["compression"][1], step=0.01, description="compression θ",
+                                      readout_format=".2f", continuous_update=False, layout=wide, style=style),
+            blocks=w.Text(value=", ".join(map(str, s["blocks"])), description="layers per block",
+                          continuous_update=False, layout=wide, style=style),
+            init_channels=w.Text(value="2k" if s["init_channels"] is None else str(s["init_channels"]),
+                                 description="initial channels", placeholder="2k",
+                                 continuous_update=False, layout=wide, style=style),
+            bottleneck=w.Checkbox(value=s["bottleneck"], description="bottleneck (DenseNet-B)",
+                                  indent=False, layout=w.Layout(width="250px")),
+            stem=w.Dropdown(options=[("ImageNet: 7x7/2 conv + max pool", "imagenet"),
+                                     ("CIFAR: 3x3 conv", "cifar")],
+                            value=s["stem"], description="stem", layout=wide, style=style),
+            input_size=w.IntText(value=s["input_size"], description="input size (px)",
+                                 continuous_update=False, layout=wide, style=style),
+            classes=w.IntText(value=s["classes"], description="classes",
+                              continuous_update=False, layout=wide, style=style),
+            block=w.Dropdown(options=self._block_options(), value=self.block,
+                             description="show block", layout=wide, style=style),
+        )
+        self.message = w.HTML(layout=w.Layout(min_height="1.5em"))
+        self.table = w.HTML()
+        self.totals = w.HTML()
+        self.chart = w.Image(format="png", layout=w.Layout(max_width="640px"))
+        self.diagram = w.Image(format="png", layout=w.Layout(max_width="640px"))
+        self._busy = False
+        header = w.HTML(
+            "<b>Live growth-rate explorer</b> — computed by the Python kernel "
+            "(<code>dl.channel_plan</code>). It needs a running kernel (Jupyter, JupyterLab, Colab): "
+            "if moving a slider changes nothing, this is a static copy; use the kernel-free explorer instead."
+        )
+        c = self.controls
+        self.widget = w.VBox([
+            header,
+            w.HBox([
+                w.VBox([c["preset"], c["growth_rate"], c["compression"], c["blocks"], c["init_channels"]]),
+                w.VBox([c["stem"], c["input_size"], c["classes"], c["bottleneck"], c["block"]]),
+            ]),
+            self.message, self.totals, self.chart, self.diagram, self.table,
+        ])
+        for name, control in c.items():
+            control.observe(self._on_change(name), names="value")
+        self.render()
+
+    def _block_options(self):
+        return [(f"Dense Block {i}", i) for i in range(1, len(self.settings["blocks"]) + 1)]
+
+    def _on_change(self, name):
+        def handler(change):
+            if self._busy:
+                return
+            if name == "preset":
+                self.load_preset(change["new"])
+            elif name == "block":
+                self.block = change["new"]
+                self.render()
+            else:
+                self.apply({name: change["new"]})
+        return handler
+
+    def load_preset(self, preset: str) -> None:
+        """Set every control to ``preset``'s settings."""
+        self.settings = explorer_settings(preset)
+        self.block = 1
+        self._sync_controls()
+        self.message.value = ""
+        self.render()
+
+    def apply(self, raw: dict) -> list:
+        """Take typed values (as :func:`clamp_settings` accepts them), clamp or
+        refuse them, update the controls and redraw; returns the messages."""
+        settings, messages = clamp_settings(raw, self.settings)
+        changed, self.settings = settings != self.settings, settings
+        self.block = min(self.block, len(self.settings["blocks"]))
+        self._sync_controls()
+        if messages or changed:  # a message stays until a change is accepted without one
+            self.message.value = (
+                "" if not messages else
+                '<div role="alert" style="color:#b00020">' + "<br>".join(html.escape(m) for m in messages) + "</div>"
+            )
+        self.render()
+        return messages
+
+    def _sync_controls(self):
+        s, c = self.settings, self.controls
+        self._busy = True
+        try:
+            c["growth_rate"].value = s["growth_rate"]
+            c["compression"].value = s["compression"]
+            c["blocks"].value = ", ".join(map(str, s["blocks"]))
+            c["init_channels"].value = "2k" if s["init_channels"] is None else str(s["init_channels"])
+            c["bottleneck"].value = s["bottleneck"]
+            c["stem"].value = s["stem"]
+            c["input_size"].value = s["input_size"]
+            c["classes"].value = s["classes"]
+            c["block"].options = self._block_options()
+            c["block"].value = self.block
+        finally:
+            self._busy = False
+
+    @property
+    def config(self) -> DenseNetConfig:
+        return self.plan.config
+
+    def render(self) -> None:
+        """Recompute the plan and redraw every output."""
+        self.plan = channel_plan(explorer_config(self.settings))
+        self.view = explorer_view(self.plan, self.block)
+        self.totals.value = _totals_html(self.view)
+        self.table.value = _table_html(self.view)
+        self.chart.value = _png(channel_chart(self.plan, self.block))
+        n = self.settings["blocks"][self.block - 1]
+        if n <= DIAGRAM_MAX_LAYERS:
+            self.diagram.value = _png(_diagram(self.plan, self.block))
+            self.diagram.layout.display = None
+        else:
+            self.diagram.value = b""
+            self.diagram.layout.display = "none"
+
+    def _ipython_display_(self):
+        # (ipywidgets 7, as on Colab, has no _repr_mimebundle_ on widgets; display works with 7 and 8.)
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def live_explorer(preset: str = "densenet121", block: int = 1, **settings) -> LiveExplorer:
+    """The live growth-rate explorer (core ipywidgets; needs a running kernel).
+
+    Sliders for k and θ, text boxes for the block sizes, initial channels,
+    input size and classes, a bottleneck switch and a stem choice; it shows the
+    channels after every layer of the chosen Dense Block as a bar chart, the
+    Figure-1 diagram for blocks of at most 8 layers, the boundary table and the
+    totals, all from ``dl.channel_plan``. Typed values out of range are
+    clamped (or refused) with a message. Returns the :class:`LiveExplorer`
+    (Jupyter displays it when it ends a cell).
+    """
+    return LiveExplorer(preset, block, **settings)

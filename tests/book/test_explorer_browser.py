@@ -1,0 +1,287 @@
+"""The growth-rate explorer in the built book, in a real browser with the network cut.
+
+Headless Chromium (Debian's `chromium`, driven by Playwright's Python package;
+`make chromium` installs it) opens the built page from file://, with every
+other request aborted and recorded. The test drags the growth-rate and
+compression sliders, types bad values, and checks every channel count shown
+against `dl.channel_plan`; it also checks that the live explorer's widget
+snapshot and the equations render from the book's own JavaScript. Screenshots
+go to test-artifacts/.
+"""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import densenet_lib as dl
+from densenet_lib import explorer as ex
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = "chapters/06_growth_rate_explorer.html"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or next(
+    (p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None)
+# sphinx-thebe (part of Jupyter Book 1) writes `const THEBE_JS_URL = "https://unpkg.com/thebe@..."`
+# into every page, twice (the second raises "already been declared"). Thebe itself
+# loads only from a launch button, which this book does not enable; these are the
+# only CDN mention and page error tolerated.
+THEBE_CONFIG = re.compile(r'const THEBE_JS_URL = "https://unpkg\.com/thebe@[\d.]+/lib/index\.js"')
+THEBE_ERROR = "Identifier 'THEBE_JS_URL' has already been declared"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+def test_vendored_javascript_is_in_place():
+    """`make vendor-js` (run by `make book` and `make test`) fills _vendor/ from package-lock.json."""
+    for path in ("requirejs/require.js", "widgets/embed-amd.js", "mathjax/tex-mml-chtml.js"):
+        assert (ROOT / "_vendor" / path).is_file(), f"_vendor/{path} is missing: run `make vendor-js`"
+
+
+def test_built_pages_load_nothing_from_a_cdn(built_book):
+    pages = sorted(built_book.rglob("*.html"))
+    assert any(p.name == Path(PAGE).name for p in pages)
+    for page in pages:
+        text = THEBE_CONFIG.sub("", page.read_text(encoding="utf-8"))
+        for tag in re.findall(r"<(?:script|link|img|iframe)\b[^>]*>", text):
+            url = re.search(r'\b(?:src|href)="([^"]*)"', tag)
+            if url and ("<link" not in tag or "stylesheet" in tag or "preload" in tag or "<script" in tag):
+                assert not re.match(r"(https?:)?//", url.group(1)), f"{page.name} loads {url.group(1)}"
+        # Host names, not letters inside base64 data: cdn.x, cdnjs.x, unpkg.com, jsdelivr.net.
+        found = re.findall(r".{0,60}(?:\bcdn[\w-]*\.[a-z]|\bunpkg\.com|\bjsdelivr\.net).{0,60}", text, re.I)
+        assert not found, f"{page.name} mentions a CDN: {found[:3]}"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-test.txt)")
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed and could not be (`make chromium`: apt-get install chromium)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Page:
+    """A book page opened offline: `.page`, plus every blocked request and page error."""
+
+    def __init__(self, browser, path: Path):
+        self.blocked, self.errors = [], []
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("pageerror", self._error)
+        self.page.on("request", self._request)
+        self.page.goto(path.as_uri(), wait_until="load")
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(("file:", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def _error(self, error):
+        if str(error) != THEBE_ERROR:
+            self.errors.append(str(error))
+
+    def _request(self, request):
+        if not request.url.startswith(("file:", "data:", "blob:", "about:")) and request.url not in self.blocked:
+            self.blocked.append(request.url)
+
+    def check_clean(self):
+        assert self.blocked == [], f"the page tried the network: {self.blocked}"
+        assert self.errors == [], f"JavaScript errors: {self.errors}"
+
+
+@pytest.fixture
+def book_page(browser, built_book):
+    opened = []
+
+    def open_page(path=PAGE):
+        page = Page(browser, built_book / path)
+        opened.append(page)
+        return page
+
+    yield open_page
+    for page in opened:
+        page.context.close()
+
+
+def shown(root) -> dict:
+    """What an explorer displays, read from the page."""
+    table = [
+        dict(kind=row.get_attribute("data-kind"), name=row.get_attribute("data-name"),
+             channels_in=int(row.locator("[data-col=channels_in]").inner_text()),
+             channels_out=int(row.locator("[data-col=channels_out]").inner_text()),
+             size=row.locator("[data-col=size]").inner_text())
+        for row in root.locator("[data-role=boundaries] tbody tr").all()
+    ]
+    return dict(
+        settings=json.loads(root.get_attribute("data-settings")),
+        block=int(root.get_attribute("data-block")),
+        layers=[int(x) for x in root.locator("[data-role=layers]").inner_text().split(",")],
+        params=int(root.locator("[data-role=params]").get_attribute("data-value")),
+        macs=int(root.locator("[data-role=macs]").get_attribute("data-value")),
+        params_text=root.locator("[data-role=params]").inner_text(),
+        table=table,
+        message=root.locator("[data-role=message]").inner_text(),
+    )
+
+
+def expected(settings: dict, block: int) -> dict:
+    """The same numbers from the Python library."""
+    plan = dl.channel_plan(ex.explorer_config(settings))
+    view = ex.explorer_view(plan, block)
+    assert view["layers"] == plan.block(block)
+    return view
+
+
+def assert_matches_library(root, **settings):
+    got = shown(root)
+    for key, value in settings.items():
+        assert got["settings"][key] == value, key
+    view = expected(got["settings"], got["block"])
+    assert got["layers"] == view["layers"]
+    assert got["params"] == view["params"] and got["params_text"] == f"{view['params']:,}"
+    assert got["macs"] == view["macs"]
+    assert got["table"] == [{k: b[k] for k in ("kind", "name", "channels_in", "channels_out", "size")}
+                            for b in view["boundaries"]]
+    return got
+
+
+def move_slider(root, role, key, times):
+    slider = root.locator(f"[data-role={role}]")
+    slider.focus()
+    for _ in range(times):
+        slider.press(key)
+    return slider.input_value()
+
+
+def test_static_explorer_follows_the_sliders_offline(book_page):
+    tab = book_page()
+    page = tab.page
+    page.wait_for_selector(".densenet-explorer[data-ready=true]")
+    root = page.locator(".densenet-explorer").first
+    start = assert_matches_library(root, **ex.explorer_settings("densenet_bc100_k12"))
+    assert start["message"] == ""
+
+    # Drag the growth-rate slider (keyboard steps, as a reader would), then jump it.
+    k = int(move_slider(root, "k-range", "ArrowLeft", 4))
+    assert k == start["settings"]["growth_rate"] - 4
+    assert root.locator("[data-role=k]").input_value() == str(k)
+    assert_matches_library(root, growth_rate=k)
+    root.locator("[data-role=k-range]").fill("40")
+    assert_matches_library(root, growth_rate=40)
+
+    # The compression slider: 0.50 -> 0.29 in 21 steps of 0.01 (floor(θ·c) with θ = 0.29).
+    theta = move_slider(root, "theta-range", "ArrowLeft", 21)
+    assert theta == "0.29"
+    got = assert_matches_library(root, growth_rate=40, compression=0.29)
+    transitions = [row for row in got["table"] if row["kind"] == "transition"]
+    assert [t["channels_out"] for t in transitions] == [dl.compressed_channels(t["channels_in"], 0.29) for t in transitions]
+
+    # Another block, another preset, the bottleneck switch.
+    root.locator("[data-role=block]").select_option("3")
+    assert_matches_library(root, growth_rate=40, compression=0.29)
+    root.locator("[data-role=preset]").select_option("densenet121")
+    assert_matches_library(root, **ex.explorer_settings("densenet121"))
+    root.locator("[data-role=bottleneck]").uncheck()
+    root.locator("[data-role=size]").fill("225")
+    root.locator("[data-role=size]").press("Enter")
+    got = assert_matches_library(root, bottleneck=False, input_size=225)
+    assert got["table"][0]["size"] == "57x57"  # ceil(ceil(225 / 2) / 2)
+    assert "custom" in root.locator("[data-role=matches]").inner_text()
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    root.screenshot(path=str(ARTIFACTS / "static-explorer.png"))
+    page.screenshot(path=str(ARTIFACTS / "explorer-page.png"), full_page=True)
+    tab.check_clean()
+
+
+def test_static_explorer_clamps_or_refuses_typed_values(book_page):
+    tab = book_page()
+    root = tab.page.locator(".densenet-explorer").first
+    tab.page.wait_for_selector(".densenet-explorer[data-ready=true]")
+
+    def type_into(role, text):
+        box = root.locator(f"[data-role={role}]")
+        box.fill(text)
+        box.press("Enter")
+        return shown(root)
+
+    got = type_into("k", "100")
+    assert "growth rate k: 100 is outside 1–64; using 64." in got["message"]
+    assert root.locator("[data-role=k-range]").input_value() == "64"
+    assert_matches_library(root, growth_rate=64)
+    got = type_into("theta", "5")
+    assert "compression θ: 5 is outside 0.1–1; using 1." in got["message"]
+    assert_matches_library(root, compression=1)
+    before = shown(root)["settings"]["blocks"]
+    got = type_into("blocks", "6, x")
+    assert "is not a list of whole numbers" in got["message"] and got["settings"]["blocks"] == before
+    got = type_into("size", "3")
+    assert "input size: 3 is outside" in got["message"]
+    assert_matches_library(root, input_size=dl.min_input_size("cifar", 3))
+    got = type_into("init", "-5")
+    assert "initial channels: -5 is outside" in got["message"]
+    assert_matches_library(root, init_channels=1)
+    type_into("blocks", "1, 1")
+    type_into("k", "1")
+    got = type_into("theta", "0.1")  # 2 channels -> floor(0.2) = 0: refused whole
+    assert "refused: compression 0.1 leaves 0 channels" in got["message"]
+    assert got["settings"]["compression"] == 1
+    got = type_into("k", "3")
+    assert got["message"] == ""
+    assert root.locator("[data-role=message]").is_hidden()
+    root.screenshot(path=str(ARTIFACTS.joinpath("static-explorer-clamped.png")))
+    tab.check_clean()
+
+
+def test_widget_snapshot_and_equations_render_from_the_book_itself(book_page):
+    tab = book_page()
+    page = tab.page
+    # The live explorer's saved widgets, drawn by the vendored embed manager (not a blank box).
+    page.wait_for_selector(".widget-slider", timeout=30000)
+    assert page.locator(".widget-slider").count() >= 2
+    assert page.locator(".jupyter-widgets img").count() >= 1
+    assert "needs a running kernel" in page.locator(".jupyter-widgets").first.inner_text()
+    # Equations, typeset by the vendored MathJax.
+    page.wait_for_selector("mjx-container", timeout=30000)
+    widget = page.locator(".widget-vbox").first
+    widget.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    widget.screenshot(path=str(ARTIFACTS / "live-explorer-snapshot.png"))
+    tab.check_clean()
+
+
+def test_every_static_explorer_in_the_book_starts(book_page, built_book):
+    """Any page that embeds the static explorer (this chapter, the Dense Block chapter, ...)."""
+    pages = [p for p in sorted(built_book.rglob("*.html")) if 'class="densenet-explorer' in p.read_text(encoding="utf-8")]
+    assert any(p.name == Path(PAGE).name for p in pages)
+    for path in pages:
+        tab = book_page(path.relative_to(built_book))
+        roots = tab.page.locator(".densenet-explorer")
+        ids = [roots.nth(i).get_attribute("id") for i in range(roots.count())]
+        assert len(set(ids)) == len(ids), f"{path.name}: explorer ids clash: {ids}"
+        for i in range(roots.count()):
+            assert roots.nth(i).get_attribute("data-ready") == "true", f"{path.name}: explorer {ids[i]} did not start"
+            assert_matches_library(roots.nth(i))
+        tab.check_clean()
+
+
+def test_stored_static_explorers_carry_the_current_explorer_js():
+    """A notebook's stored explorer output inlines explorer.js: re-execute the
+    notebook (tools/execute_notebooks.py) after changing it."""
+    current = ex._script_safe(ex.explorer_js())
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            for output in cell.get("outputs", []):
+                markup = "".join(output.get("data", {}).get("text/html", ""))
+                if 'class="densenet-explorer' in markup:
+                    assert current in markup, f"{path.name}: stale explorer.js in a stored output; re-execute it"
