@@ -17,8 +17,8 @@ def test_digits_are_32x32x3_and_stratified():
 
 def test_normalization_uses_training_statistics():
     d = data.load_digits32().normalized()
-    np.testing.assert_allclose(d.x_train.mean(axis=(0, 1, 2)), 0, atol=1e-4)
-    np.testing.assert_allclose(d.x_train.std(axis=(0, 1, 2)), 1, atol=1e-4)
+    np.testing.assert_allclose(d.x_train.mean(axis=(0, 1, 2), dtype=np.float64), 0, atol=1e-4)
+    np.testing.assert_allclose(d.x_train.std(axis=(0, 1, 2), dtype=np.float64), 1, atol=1e-4)
     assert abs(d.x_test.mean()) < 0.1  # test set close to, not exactly, zero mean
 
 
