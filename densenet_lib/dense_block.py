@@ -6,9 +6,18 @@ Layer names follow ``keras.applications.densenet`` (``conv2_block1_0_bn``,
 
 from __future__ import annotations
 
+import keras
 from keras import layers
 
 BN_EPSILON = 1.001e-5  # keras.applications' value; the seed's Keras-1 code used 1.1e-5
+
+
+def classifier_dtype():
+    """``"float32"`` for the classifier under a mixed-precision policy (Keras'
+    advice: a float16 softmax loses the small probabilities), else ``None``
+    (the global policy, as keras.applications builds it)."""
+    policy = keras.config.dtype_policy()
+    return "float32" if policy.compute_dtype != policy.variable_dtype else None
 
 
 def batch_norm(name: str) -> layers.BatchNormalization:

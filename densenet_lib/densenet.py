@@ -13,7 +13,7 @@ import keras
 from keras import layers
 
 from .config import DenseNetConfig, check_choice, depth_to_blocks
-from .dense_block import batch_norm, dense_block
+from .dense_block import batch_norm, classifier_dtype, dense_block
 from .transition import transition_block
 from .weights import check_weights, load_weights
 
@@ -62,7 +62,8 @@ def apply_head(x, config: DenseNetConfig):
     x = layers.Activation("relu", name="relu")(x)
     if config.include_top:
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        return layers.Dense(config.classes, activation=config.classifier_activation, name="predictions")(x)
+        return layers.Dense(config.classes, activation=config.classifier_activation, name="predictions",
+                            dtype=classifier_dtype())(x)
     if config.pooling == "avg":
         return layers.GlobalAveragePooling2D(name="avg_pool")(x)
     if config.pooling == "max":

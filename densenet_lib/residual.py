@@ -12,7 +12,7 @@ import keras
 from keras import layers
 
 from .config import check_choice, check_input_shape, check_int
-from .dense_block import batch_norm
+from .dense_block import batch_norm, classifier_dtype
 
 SHORTCUTS = ("auto", "identity", "projection", None)
 
@@ -92,6 +92,6 @@ def ResNetCIFAR(depth: int = 20, plain: bool = False, preactivation: bool = True
         x = layers.Activation("relu", name="relu")(batch_norm("bn")(x))
     x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
     if include_top:
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+        x = layers.Dense(classes, activation=classifier_activation, name="predictions", dtype=classifier_dtype())(x)
     kind = "plain" if plain else "resnet"
     return keras.Model(inputs, x, name=name or f"{kind}{depth}")

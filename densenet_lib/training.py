@@ -2,7 +2,10 @@
 
 The recipe: SGD with Nesterov momentum 0.9, batch 64, 300 epochs, learning
 rate 0.1 divided by 10 at 50 % and 75 % of the epochs, weight decay 1e-4,
-He initialization, dropout 0.2 only without data augmentation.
+He initialization, dropout 0.2 only without data augmentation. Batch
+normalization keeps its running statistics as Torch (the paper's code) does,
+``0.9 * old + 0.1 * batch``: Keras' default momentum of 0.99 remembers the
+first steps of a short run for too long.
 
 Weight decay, as the paper applied it: the authors' Torch code passes
 ``weightDecay = 1e-4`` to ``optim.sgd``, which adds ``1e-4 * w`` to every
@@ -48,6 +51,8 @@ class Recipe:
     weight_decay: float = 1e-4
     lr_drops: tuple = (0.5, 0.75)
     augment: bool = True
+    dropout: float | None = None
+    bn_momentum: float = 0.9
 
     def __post_init__(self):
         check_int("epochs", self.epochs)
@@ -60,18 +65,29 @@ class Recipe:
             raise ValueError(f"weight_decay must be >= 0, got {self.weight_decay!r}")
         if not all(0 < f < 1 for f in self.lr_drops):
             raise ValueError(f"lr_drops must be fractions of the epochs in (0, 1), got {self.lr_drops!r}")
+        if self.dropout is not None and not 0 <= self.dropout < 1:
+            raise ValueError(f"dropout must be None or in [0, 1), got {self.dropout!r}")
+        if not 0 <= self.bn_momentum < 1:
+            raise ValueError(f"bn_momentum must be in [0, 1), got {self.bn_momentum!r}")
 
     @property
     def dropout_rate(self) -> float:
-        """0.2 without augmentation, none with it (paper Sec. 4.2)."""
+        """``dropout`` if set, else the paper's rule (Sec. 4.2): 0.2 without augmentation, none with it."""
+        if self.dropout is not None:
+            return self.dropout
         return 0.0 if self.augment else 0.2
 
     def replace(self, **changes) -> "Recipe":
         return dataclasses.replace(self, **changes)
 
     def learning_rate_schedule(self, steps_per_epoch: int):
-        """Piecewise constant: lr, lr/10 after ``lr_drops[0]`` of the epochs, lr/100 after ``lr_drops[1]``."""
-        boundaries = [int(round(f * self.epochs)) * steps_per_epoch for f in self.lr_drops]
+        """Piecewise constant: lr, lr/10 after ``lr_drops[0]`` of the epochs, lr/100 after ``lr_drops[1]``.
+
+        The optimizer's step counter is 0 during the first step, and Keras keeps
+        ``values[i]`` while ``step <= boundaries[i]``: the boundary is the last
+        step *before* the drop epoch, so its first step already uses the new rate.
+        """
+        boundaries = [int(round(f * self.epochs)) * steps_per_epoch - 1 for f in self.lr_drops]
         values = [self.learning_rate / 10**i for i in range(len(boundaries) + 1)]
         return keras.optimizers.schedules.PiecewiseConstantDecay(boundaries, values)
 
@@ -191,6 +207,9 @@ def fit(build_model, data: ImageData, recipe: Recipe = PAPER_RECIPE, backup_dir=
     with _scope(distribution):
         model = build_model(dropout_rate=recipe.dropout_rate)
         he_initialize(model, seed)
+        for layer in model.layers:
+            if isinstance(layer, keras.layers.BatchNormalization):
+                layer.momentum = recipe.bn_momentum
         apply_weight_decay(model, recipe.weight_decay)
         model.compile(optimizer=recipe.optimizer(len(train)), loss="sparse_categorical_crossentropy",
                       metrics=["accuracy"], jit_compile=True if accelerate else "auto")

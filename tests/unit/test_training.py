@@ -67,11 +67,16 @@ def test_paper_recipe_schedule():
     lr = lambda step: float(keras.ops.convert_to_numpy(schedule(step)))  # noqa: E731
     # 0.1, divided by 10 at 50 % (epoch 150) and 75 % (epoch 225) of the epochs.
     assert lr(0) == pytest.approx(0.1) and lr(1499) == pytest.approx(0.1)
-    assert lr(1501) == pytest.approx(0.01) and lr(2249) == pytest.approx(0.01)
-    assert lr(2251) == pytest.approx(0.001)
+    # The step counter is 0 in the first step: step 1500 is the first of epoch 150.
+    assert lr(1500) == pytest.approx(0.01) and lr(2249) == pytest.approx(0.01)
+    assert lr(2250) == pytest.approx(0.001)
     assert recipe.dropout_rate == 0.0 and recipe.replace(augment=False).dropout_rate == 0.2
+    assert recipe.replace(augment=False, dropout=0.0).dropout_rate == 0.0  # an explicit choice wins
+    assert recipe.bn_momentum == 0.9  # Torch's running averages: 0.9 * old + 0.1 * batch
     with pytest.raises(ValueError, match="epochs"):
         dl.training.Recipe(epochs=0)
+    with pytest.raises(ValueError, match="dropout"):
+        dl.training.Recipe(dropout=1.5)
 
 
 def test_weight_decay_is_coupled_l2_on_every_variable():
