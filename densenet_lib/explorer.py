@@ -497,10 +497,10 @@ def channel_chart(plan: ChannelPlan, block: int = 1):
 def _diagram(plan: ChannelPlan, block: int):
     from matplotlib.figure import Figure
 
-    from .figures import draw_dense_block
+    from .figures import dense_block_figsize, draw_dense_block
 
     n = plan.config.blocks[block - 1]
-    fig = Figure(figsize=(1.5 * (n + 1) + 0.5, 2.3 + 0.25 * n))
+    fig = Figure(figsize=dense_block_figsize(n))
     ax = fig.subplots()
     draw_dense_block(n, plan.config.growth_rate, plan.block_input_channels(block), ax=ax)
     return fig

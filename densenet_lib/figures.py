@@ -1,28 +1,68 @@
-"""Figures drawn from the library's own numbers (matplotlib, imported lazily)."""
+"""Figures drawn from the library's own numbers (matplotlib, imported lazily).
+
+``draw_dense_block`` is the paper's Figure 1 (Huang et al. 2017) with the
+channel rule written on it; ``draw_residual_block`` draws the layers of a
+block built by :func:`densenet_lib.residual_block` (He et al. 2016), in the
+order the library actually builds them.
+"""
 
 from __future__ import annotations
 
-from .config import check_int
+from .config import check_choice, check_int
 
 
-def draw_dense_block(num_layers: int = 4, growth_rate: int = 4, init_channels: int | None = None, ax=None):
+BAR_HEIGHT = 2.2
+
+
+def dense_block_figsize(num_layers: int, show_inputs: bool = True) -> tuple:
+    """The (width, height) in inches that :func:`draw_dense_block` needs."""
+    height = 2.3 + 0.25 * num_layers + (BAR_HEIGHT + 0.6 if show_inputs else 0)
+    return (1.5 * (num_layers + 2) + 0.5, height)
+
+
+def draw_dense_block(num_layers: int = 4, growth_rate: int = 4, init_channels: int | None = None, ax=None,
+                     *, show_inputs: bool = True):
     """The paper's Figure 1: a Dense Block whose every layer feeds every later one.
 
     Node 0 is the block's input x_0 (``init_channels`` = k_0, default 2k);
     node l is layer H_l, labelled with the channels it receives,
     k_0 + k(l - 1), and the k it adds. Each arc is one connection: a block of
-    L layers has L(L + 1)/2 of them. Returns the matplotlib Axes.
+    L layers has L(L + 1)/2 of them. With ``show_inputs`` a stacked bar under
+    each layer shows what its input is made of: k_0 channels of x_0 (the first
+    colour) and k from each earlier layer, on one scale for the whole figure,
+    and a last bar shows the block's output, k_0 + kL channels.
+    Returns the matplotlib Axes.
     """
     import matplotlib.pyplot as plt
-    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
     num_layers = check_int("num_layers", num_layers)
     k = check_int("growth_rate", growth_rate)
     k0 = check_int("init_channels", init_channels) if init_channels is not None else 2 * k
+    out = k0 + k * num_layers
+    bar_top, bar_height = -0.75, BAR_HEIGHT  # the tallest bar (the output) is bar_height high
     if ax is None:
-        _, ax = plt.subplots(figsize=(1.5 * (num_layers + 1) + 0.5, 2.3 + 0.25 * num_layers))
+        _, ax = plt.subplots(figsize=dense_block_figsize(num_layers, show_inputs))
     colors = plt.get_cmap("tab10")
     box_w, box_h = 0.9, 0.9
+
+    def arc_rad(span):
+        """Curvature of an arc over ``span`` layers: at most 0.45, so the tallest
+        arc (over 1.5 * num_layers) rises about 0.34 * num_layers."""
+        return 0.2 + 0.25 * span / num_layers
+
+    arc_top = box_h / 2 + 0.05 + 0.5 * arc_rad(num_layers) * (1.5 * num_layers - 0.12)
+
+    def stacked_bar(x, channels_from, label):
+        """A bar under position x: k_0 from x_0, then k from each of the first layers."""
+        y = bar_top
+        for j, channels in enumerate(channels_from):
+            h = bar_height * channels / out
+            ax.add_patch(Rectangle((x - 0.3, y - h), 0.6, h, facecolor=colors(j % 10), alpha=0.85,
+                                   edgecolor="white", linewidth=0.5))
+            y -= h
+        ax.text(x, y - 0.08, label, ha="center", va="top", fontsize=9)
+
     for l in range(num_layers + 1):
         x = 1.5 * l
         ax.add_patch(FancyBboxPatch((x - box_w / 2, -box_h / 2), box_w, box_h, boxstyle="round,pad=0.05",
@@ -32,18 +72,136 @@ def draw_dense_block(num_layers: int = 4, growth_rate: int = 4, init_channels: i
         detail = f"{k0} ch" if l == 0 else f"+{k}"
         ax.text(x, -0.22, detail, ha="center", va="center", fontsize=9, color="white")
         if l > 0:
-            ax.text(x, -0.8, f"in: {k0 + k * (l - 1)}", ha="center", va="top", fontsize=9)
-        for j in range(l):  # x_j -> H_l
+            label = f"in: {k0 + k * (l - 1)}"
+            if show_inputs:
+                stacked_bar(x, [k0] + [k] * (l - 1), label)
+            else:
+                ax.text(x, -0.8, label, ha="center", va="top", fontsize=9)
+        for j in range(l):  # x_j -> H_l; longer arcs bend more, so they nest
             x_from = 1.5 * j
             ax.add_patch(FancyArrowPatch((x_from, box_h / 2 + 0.05), (x - 0.12, box_h / 2 + 0.05),
-                                         connectionstyle=f"arc3,rad=-{0.25 + 0.05 * (l - j)}",
+                                         connectionstyle=f"arc3,rad=-{arc_rad(l - j):.4f}",
                                          arrowstyle="-|>", mutation_scale=9, lw=1.1,
                                          color=colors(j % 10), alpha=0.9))
-    out = k0 + k * num_layers
-    ax.set_title(f"Dense Block: {num_layers} layers, growth rate k = {k}, k0 = {k0} -> {out} channels out; "
-                 f"{num_layers * (num_layers + 1) // 2} connections", fontsize=10)
-    ax.set_xlim(-0.8, 1.5 * num_layers + 0.8)
-    ax.set_ylim(-1.2, 1.0 + 0.35 * num_layers)
+    right = 1.5 * num_layers + 0.8
+    if show_inputs:
+        x_out = 1.5 * (num_layers + 1)
+        ax.text(x_out, 0, "block\noutput", ha="center", va="center", fontsize=9)
+        stacked_bar(x_out, [k0] + [k] * num_layers, f"out: {out}")
+        right = x_out + 0.8
+    ax.set_title(f"Dense Block: {num_layers} layers, growth rate k = {k}, $k_0$ = {k0}\n"
+                 f"{out} channels out, {num_layers * (num_layers + 1) // 2} connections", fontsize=10)
+    ax.set_xlim(-0.8, right)
+    ax.set_ylim(bar_top - bar_height - 0.45 if show_inputs else -1.2, arc_top + 0.2)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
+def residual_block_layers(preactivation: bool = True, shortcut: str = "identity") -> dict:
+    """The layers of one :func:`densenet_lib.residual_block`, read off a built block.
+
+    Returns ``{"main": [...], "shortcut": [...], "after": [...]}``: the class
+    names (``"Conv2D"``, ``"BatchNormalization"``, ``"Activation"``) of the
+    residual branch F in order, of the shortcut branch (empty for identity),
+    and of what follows the addition (post-activation: one ReLU).
+    ``shortcut`` is ``"identity"`` (a (8, 8, 16) -> (8, 8, 16) block) or
+    ``"projection"`` ((8, 8, 16) -> (4, 4, 32), stride 2).
+    """
+    import keras
+
+    from .residual import residual_block
+
+    check_choice("shortcut", shortcut, ("identity", "projection"))
+    if not isinstance(preactivation, bool):
+        raise ValueError(f"preactivation must be True or False, got {preactivation!r}")
+    filters, stride = (16, 1) if shortcut == "identity" else (32, 2)
+    inputs = keras.Input((8, 8, 16))
+    outputs = residual_block(inputs, filters, "b", stride=stride, shortcut=shortcut, preactivation=preactivation)
+    model = keras.Model(inputs, outputs)
+    parts = {"main": [], "shortcut": [], "after": []}
+    seen_add = False
+    for layer in model.layers[1:]:
+        kind = type(layer).__name__
+        if kind == "Add":
+            seen_add = True
+        elif seen_add:
+            parts["after"].append(kind)
+        elif layer.name == "b_0_conv":
+            parts["shortcut"].append(kind)
+        else:
+            parts["main"].append(kind)
+    return parts
+
+
+_SHORT = {"Conv2D": "Conv", "BatchNormalization": "BN", "Activation": "ReLU"}
+_COLOR = {"Conv2D": "#4c72b0", "BatchNormalization": "#dd8452", "Activation": "#55a868"}
+
+
+def draw_residual_block(preactivation: bool = True, shortcut: str = "identity", ax=None):
+    """One residual block, x_l = F(x_{l-1}) + shortcut(x_{l-1}) (He et al. 2016).
+
+    The boxes are the layers :func:`densenet_lib.residual_block` builds, in
+    order (see :func:`residual_block_layers`): pre-activation
+    BN-ReLU-Conv-BN-ReLU-Conv with nothing after the addition, or the original
+    Conv-BN-ReLU-Conv-BN, addition, ReLU. The shortcut is drawn above: a bare
+    arrow (identity) or a 1x1 convolution (projection; then it and the first
+    3x3 convolution have stride 2, marked "/2"). Returns the Axes.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+
+    parts = residual_block_layers(preactivation, shortcut)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 2.2))
+    step, w, h = 1.0, 0.8, 0.6
+
+    def box(x, y, kind, label=None, width=w):
+        ax.add_patch(FancyBboxPatch((x - width / 2, y - h / 2), width, h, boxstyle="round,pad=0.03",
+                                    facecolor=_COLOR[kind], edgecolor="black", alpha=0.9))
+        ax.text(x, y, label or _SHORT[kind], ha="center", va="center", fontsize=9, color="white", weight="bold")
+
+    def arrow(a, b, **kw):
+        ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=10, lw=1.1, color="black", **kw))
+
+    ax.text(0, 0, "$x_{\\ell-1}$", ha="center", va="center", fontsize=12)
+    strided = bool(parts["shortcut"])  # the projection block halves the size
+    x = 0.0
+    for i, kind in enumerate(parts["main"]):
+        arrow((x + 0.3 if x == 0 else x + w / 2, 0), (x + step - w / 2, 0))
+        x += step
+        first_conv = kind == "Conv2D" and "Conv2D" not in parts["main"][:i]
+        box(x, 0, kind, "Conv /2" if strided and first_conv else None)
+    x_add = x + step
+    arrow((x + w / 2, 0), (x_add - 0.2, 0))
+    ax.add_patch(Circle((x_add, 0), 0.2, facecolor="white", edgecolor="black"))
+    ax.text(x_add, 0, "+", ha="center", va="center", fontsize=12)
+    # The shortcut: up from the input, along the top, down into the addition.
+    top = 1.0
+    if parts["shortcut"]:
+        mid = x_add / 2
+        ax.plot([0, 0, mid - 0.7], [0.25, top, top], color="black", lw=1.1)
+        box(mid, top, "Conv2D", "Conv 1x1 /2", width=1.4)
+        ax.plot([mid + 0.7, x_add], [top, top], color="black", lw=1.1)
+        label = "projection shortcut"
+    else:
+        ax.plot([0, 0, x_add], [0.25, top, top], color="black", lw=1.1)
+        label = "identity shortcut"
+    ax.text(x_add / 2, top + 0.45 if parts["shortcut"] else top + 0.15, label, ha="center", va="bottom",
+            fontsize=9)
+    arrow((x_add, top), (x_add, 0.2))
+    x = x_add
+    for kind in parts["after"]:
+        arrow((x + 0.2 if x == x_add else x + w / 2, 0), (x + step - w / 2, 0))
+        x += step
+        box(x, 0, kind)
+    end = x + step
+    arrow((x + (0.2 if x == x_add else w / 2), 0), (end - 0.25, 0))
+    ax.text(end, 0, "$x_\\ell$", ha="center", va="center", fontsize=12)
+    order = "pre-activation (BN-ReLU-Conv)" if preactivation else "original (Conv-BN-ReLU)"
+    ax.set_title(f"Residual block, {order}, {shortcut} shortcut", fontsize=10)
+    ax.set_xlim(-0.5, end + 0.5)
+    ax.set_ylim(-0.5, top + 0.9)
     ax.set_aspect("equal")
     ax.axis("off")
     return ax

@@ -1,0 +1,81 @@
+"""Feature-map memory: counted on built models, and by arithmetic for a Dense Block."""
+
+import keras
+import pytest
+
+import densenet_lib as dl
+from densenet_lib import memory
+
+
+def built_dense_block(num_layers, k, k0, size=8, bottleneck=False):
+    inputs = keras.Input((size, size, k0))
+    return keras.Model(inputs, dl.dense_block(inputs, num_layers, k, "conv2", bottleneck=bottleneck))
+
+
+def test_counts_every_layer_output_but_the_input():
+    inputs = keras.Input((6, 5, 3))
+    x = keras.layers.Conv2D(4, 3, padding="same", name="conv")(inputs)
+    x = keras.layers.Activation("relu", name="relu")(x)
+    y = keras.layers.GlobalAveragePooling2D(name="gap")(x)
+    model = keras.Model(inputs, y)
+    assert memory.layer_output_elements(model) == {"conv": 6 * 5 * 4, "relu": 6 * 5 * 4, "gap": 4}
+    assert memory.feature_map_elements(model) == 2 * 120 + 4
+
+
+@pytest.mark.parametrize("bottleneck", [False, True])
+@pytest.mark.parametrize("num_layers,k,k0", [(1, 4, 8), (5, 4, 8), (6, 12, 24)])
+def test_analytic_count_matches_the_built_block(num_layers, k, k0, bottleneck):
+    model = built_dense_block(num_layers, k, k0, bottleneck=bottleneck)
+    analytic = memory.dense_block_elements(num_layers, k, k0, 8, 8, bottleneck=bottleneck)
+    assert memory.feature_map_elements(model) == analytic
+    # The concatenations alone: the outputs of the layers named *_concat.
+    concats = sum(v for name, v in memory.layer_output_elements(model).items() if name.endswith("_concat"))
+    assert concats == memory.dense_block_elements(num_layers, k, k0, 8, 8, count="concatenations")
+
+
+def test_concatenations_grow_quadratically_and_a_shared_buffer_linearly():
+    concat = [memory.dense_block_elements(L, 12, 24, count="concatenations") for L in (1, 2, 3, 4)]
+    # Second differences of a quadratic a L^2 + b L are constant: 2a = k.
+    assert [concat[i + 2] - 2 * concat[i + 1] + concat[i] for i in range(2)] == [12, 12]
+    shared = [memory.dense_block_elements(L, 12, 24, count="shared_buffer") for L in (1, 2, 3)]
+    assert shared == [36, 48, 60]
+    assert memory.dense_block_elements(3, 12, 24, 2, 5, count="shared_buffer") == 60 * 10
+
+
+def test_residual_block_outputs():
+    inputs = keras.Input((8, 8, 16))
+    model = keras.Model(inputs, dl.residual_block(inputs, 16, "b"))
+    # BN, ReLU, Conv, BN, ReLU, Conv, Add: seven 8x8x16 tensors.
+    assert memory.feature_map_elements(model) == 7 * 8 * 8 * 16
+
+
+def test_bad_input_names_the_parameter():
+    for kwargs, name in [
+        (dict(num_layers=0, growth_rate=4, init_channels=8), "num_layers"),
+        (dict(num_layers=2, growth_rate=1.5, init_channels=8), "growth_rate"),
+        (dict(num_layers=2, growth_rate=4, init_channels=-1), "init_channels"),
+        (dict(num_layers=2, growth_rate=4, init_channels=8, height=0), "height"),
+        (dict(num_layers=2, growth_rate=4, init_channels=8, count="peak"), "count"),
+        (dict(num_layers=2, growth_rate=4, init_channels=8, bottleneck="yes"), "bottleneck"),
+    ]:
+        with pytest.raises(ValueError, match=name):
+            memory.dense_block_elements(**kwargs)
+    with pytest.raises(ValueError, match="model"):
+        memory.feature_map_elements("not a model")
+    inputs = keras.Input((None, None, 3))
+    unsized = keras.Model(inputs, keras.layers.Conv2D(2, 3)(inputs))
+    with pytest.raises(ValueError, match="fixed input size"):
+        memory.feature_map_elements(unsized)
+
+
+def test_residual_block_layers_follow_the_library():
+    from densenet_lib import figures
+
+    pre = figures.residual_block_layers(preactivation=True, shortcut="projection")
+    assert pre["main"] == ["BatchNormalization", "Activation", "Conv2D"] * 2
+    assert pre["shortcut"] == ["Conv2D"] and pre["after"] == []
+    post = figures.residual_block_layers(preactivation=False)
+    assert post["main"] == ["Conv2D", "BatchNormalization", "Activation", "Conv2D", "BatchNormalization"]
+    assert post["shortcut"] == [] and post["after"] == ["Activation"]
+    with pytest.raises(ValueError, match="shortcut"):
+        figures.residual_block_layers(shortcut="zero-pad")
