@@ -134,6 +134,17 @@ def paper_error(model_name: str, data_name: str, augment: bool) -> float | None:
     return getattr(paper.table2(model_name), column)
 
 
+def html_table(header, rows):
+    """A small HTML table (``IPython.display.HTML``) from a header and rows of cells, for notebooks."""
+    from IPython.display import HTML
+
+    pad = 'style="padding: 2px 10px"'
+    cells = lambda tag, row: "".join(f"<{tag} {pad}>{cell}</{tag}>" for cell in row)  # noqa: E731
+    head = f"<thead><tr>{cells('th', header)}</tr></thead>"
+    body = "".join(f"<tr>{cells('td', row)}</tr>" for row in rows)
+    return HTML(f"<table>{head}<tbody>{body}</tbody></table>")
+
+
 def results_table(runs) -> str:
     """A text table of ``runs``: parameters, data, epochs, final test error (%), and the
     paper's Table 2 error (after 300 epochs) of the same network on the same data, where

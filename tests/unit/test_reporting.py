@@ -92,3 +92,10 @@ def test_train_or_load_trains_once_then_loads(tmp_path):
     assert saved["data"] == "digits" and saved["epochs"] == 1
     with pytest.raises(ValueError, match="choose another folder"):
         reporting.train_or_load(build, data, recipe.replace(epochs=2), folder, accelerate=False, verbose=0)
+
+
+def test_html_table_has_a_header_and_one_row_per_row():
+    from densenet_lib.reporting import html_table
+
+    table = html_table(["model", "params"], [["DenseNet", "7.0M"], ["DenseNet-BC", "0.8M"]]).data
+    assert table.count("<th ") == 2 and table.count("<tr>") == 3 and "DenseNet-BC" in table

@@ -30,7 +30,7 @@ CELLS = [
     code(COLAB_CELL),
     code(setup_cell(
         "none: arithmetic, symbolic keras.Input tensors and random numbers only",
-        "import matplotlib.pyplot as plt\nfrom IPython.display import HTML\n"
+        "import matplotlib.pyplot as plt\n"
         "from keras import layers\nfrom densenet_lib import counting, paper\n",
     )),
     md(r"""
@@ -248,14 +248,6 @@ CELLS = [
     of Table 2; error rates in %, "+" means standard data augmentation).
     """),
     code("""
-    def html_table(header, rows):
-        \"\"\"A small HTML table from a header and rows of cells.\"\"\"
-        pad = 'style="padding: 2px 10px"'
-        cells = lambda tag, row: "".join(f"<{tag} {pad}>{cell}</{tag}>" for cell in row)
-        head = f"<thead><tr>{cells('th', header)}</tr></thead>"
-        body = "".join(f"<tr>{cells('td', row)}</tr>" for row in rows)
-        return HTML(f"<table>{head}<tbody>{body}</tbody></table>")
-
     pair = {"densenet100_k12": plans["DenseNet"],
             "densenet_bc100_k12": plans["DenseNet-BC"]}
     published = {preset: paper.table2(preset) for preset in pair}
@@ -276,7 +268,7 @@ CELLS = [
     for field, label in paper.TABLE2_DATASETS.items():
         rows.append([f"paper: error on {label} (%)"]
                     + [f"{getattr(t, field):.2f}" for t in theirs])
-    html_table(["L = 100, k = 12", "DenseNet", "DenseNet-BC"], rows)
+    dl.reporting.html_table(["L = 100, k = 12", "DenseNet", "DenseNet-BC"], rows)
     """),
     md(r"""
     *Table: DenseNet and DenseNet-BC at the same depth and growth rate; the top rows are computed by `dl.channel_plan`, the bottom rows quoted from the paper's Table 2.*

@@ -32,7 +32,7 @@ CELLS = [
     code(COLAB_CELL),
     code(setup_cell(
         "random tensors (no data set); random weights (nothing downloaded)",
-        "import matplotlib.pyplot as plt\nfrom IPython.display import HTML\n"
+        "import matplotlib.pyplot as plt\n"
         "import re\nfrom keras import layers\nfrom densenet_lib import counting, paper\n",
     )),
     md(r"""
@@ -48,14 +48,6 @@ CELLS = [
     code("""
     depths = (121, 169, 201, 264)
     plans = {d: dl.channel_plan(dl.imagenet_config(d)) for d in depths}
-
-    def html_table(header, rows):
-        \"\"\"A small HTML table from a header and rows of cells.\"\"\"
-        pad = 'style="padding: 2px 10px"'
-        cells = lambda tag, row: "".join(f"<{tag} {pad}>{cell}</{tag}>" for cell in row)
-        head = f"<thead><tr>{cells('th', header)}</tr></thead>"
-        body = "".join(f"<tr>{cells('td', row)}</tr>" for row in rows)
-        return HTML(f"<table>{head}<tbody>{body}</tbody></table>")
 
     def table1_column(plan):
         \"\"\"(output size, channels out) for each row of Table 1, from one plan.\"\"\"
@@ -88,7 +80,7 @@ CELLS = [
              + [f"{p.params / 1e6:.2f}" for p in plans.values()],
              ["<b>multiply-adds</b>", "", "billions per image"]
              + [f"{p.macs / 1e9:.2f}" for p in plans.values()]]
-    html_table(["", "output", "operation"] + [f"DN-{d}" for d in depths], rows)
+    dl.reporting.html_table(["", "output", "operation"] + [f"DN-{d}" for d in depths], rows)
     """),
     md(r"""
     *Table: the paper's Table 1 recomputed by `dl.channel_plan` for a 224×224 input (k = 32). Each column DN-121 ... DN-264 (DenseNet-121 ... DenseNet-264) gives the channels a row outputs, for a Dense Block "n → channels"; the last three rows are not in the paper.*
