@@ -37,18 +37,22 @@ def library_hash() -> str:
 def main() -> int:
     BUILD.mkdir(exist_ok=True)
     current = library_hash()
-    if not STAMP.exists() or STAMP.read_text().strip() != current:
+    stale = not STAMP.exists() or STAMP.read_text().strip() != current
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    command = [str(jupyter_book), "build", str(ROOT), "--warningiserror", "--nitpick", "--keep-going"]
+    if stale:
+        # Empty the execution cache, and make Sphinx re-read every page (--all):
+        # otherwise an unchanged notebook would keep its old HTML.
         if CACHE.exists():
             print("densenet_lib changed since the last build: re-executing every notebook.")
             shutil.rmtree(CACHE)
-        STAMP.write_text(current + "\n")
+        command.append("--all")
     env = dict(os.environ)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    command = [str(jupyter_book), "build", str(ROOT), "--warningiserror", "--nitpick", "--keep-going"]
     result = subprocess.run(command, cwd=ROOT, env=env)
     index = BUILD / "html" / "index.html"
     if result.returncode == 0 and index.exists():
+        STAMP.write_text(current + "\n")  # only a finished build is current
         print(f"\nThe book is built. Open file://{index}")
     else:
         print("\nThe book build failed (see the messages above).", file=sys.stderr)
