@@ -306,12 +306,15 @@ def clamp_settings(raw: dict, previous: dict) -> tuple:
     def refuse(label, text, kept, what="a whole number"):
         messages.append(f"{label}: '{str(text).strip()}' is not {what}; kept {kept}.")
 
-    if "growth_rate" in raw:
-        k = _parse_int(raw["growth_rate"])
-        if k is None:
-            refuse("growth rate k", raw["growth_rate"], previous["growth_rate"])
+    def take_int(key, label, clamped=True):
+        value = _parse_int(raw[key])
+        if value is None:
+            refuse(label, raw[key], previous[key])
         else:
-            out["growth_rate"] = clamp("growth rate k", k, *LIMITS["growth_rate"])
+            out[key] = clamp(label, value, *LIMITS[key]) if clamped else value
+
+    if "growth_rate" in raw:
+        take_int("growth_rate", "growth rate k")
     if "compression" in raw:
         theta = _parse_float(raw["compression"])
         if theta is None:
@@ -348,17 +351,9 @@ def clamp_settings(raw: dict, previous: dict) -> tuple:
             else:
                 out["init_channels"] = clamp("initial channels", c, *LIMITS["init_channels"])
     if "input_size" in raw:
-        size = _parse_int(raw["input_size"])
-        if size is None:
-            refuse("input size", raw["input_size"], previous["input_size"])
-        else:
-            out["input_size"] = size
+        take_int("input_size", "input size", clamped=False)  # clamped below, by the stem's minimum
     if "classes" in raw:
-        classes = _parse_int(raw["classes"])
-        if classes is None:
-            refuse("classes", raw["classes"], previous["classes"])
-        else:
-            out["classes"] = clamp("classes", classes, *LIMITS["classes"])
+        take_int("classes", "classes")
     # The smallest input depends on the stem and the number of blocks.
     low = max(LIMITS["input_size"][0], min_input_size(out["stem"], len(out["blocks"])))
     out["input_size"] = clamp("input size", out["input_size"], low, LIMITS["input_size"][1])
