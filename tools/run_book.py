@@ -106,7 +106,7 @@ def main(argv=None) -> int:
     rows = []
     for path in notebooks:
         row = run_notebook(path.resolve(), args.profile, args.out, args.timeout)
-        print(f"{row['notebook']}: {row['status']}, {row['seconds']:.0f} s, GPU {row['gpu_memory']}", flush=True)
+        print(f"{row['notebook']}: {row['status']}, {row['seconds']:.0f} s, peak GPU memory: {row['gpu_memory']}", flush=True)
         rows.append(row)
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(report_markdown(rows, args.profile))
