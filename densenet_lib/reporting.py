@@ -14,7 +14,6 @@ beside the paper's Table 2 (Huang et al., CVPR 2017), read from
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +22,7 @@ import numpy as np
 
 from . import paper
 from .data import ImageData
-from .training import Recipe, fit
+from .training import Recipe, fit, steps_per_epoch  # noqa: F401 (steps_per_epoch: for the chapter)
 
 MODEL_FILE = "model.keras"
 HISTORY_FILE = "history.json"
@@ -31,11 +30,6 @@ BACKUP_FOLDER = "backup"
 
 # Which Table 2 column a run on a data set is comparable with, without / with augmentation.
 _TABLE2_COLUMNS = {"cifar10": ("c10", "c10_plus"), "cifar100": ("c100", "c100_plus")}
-
-
-def steps_per_epoch(examples: int, batch_size: int) -> int:
-    """Batches in one epoch; the last one may be smaller (``ceil(examples / batch_size)``)."""
-    return math.ceil(examples / batch_size)
 
 
 def learning_rates(recipe: Recipe) -> np.ndarray:

@@ -39,6 +39,11 @@ from .config import check_int
 from .data import ImageData, augmentation
 
 
+def steps_per_epoch(examples: int, batch_size: int) -> int:
+    """Batches in one epoch; the last one may be smaller (``ceil(examples / batch_size)``)."""
+    return math.ceil(examples / batch_size)
+
+
 @dataclass(frozen=True)
 class Recipe:
     """A training schedule. The defaults are the paper's CIFAR recipe (Sec. 4.2)."""
@@ -80,6 +85,11 @@ class Recipe:
     def replace(self, **changes) -> "Recipe":
         return dataclasses.replace(self, **changes)
 
+    @property
+    def drop_epochs(self) -> list:
+        """The (0-based) epochs that start with a learning rate divided by 10 again: [150, 225] for 300 epochs."""
+        return [int(round(f * self.epochs)) for f in self.lr_drops]
+
     def learning_rate_schedule(self, steps_per_epoch: int):
         """Piecewise constant: lr, lr/10 after ``lr_drops[0]`` of the epochs, lr/100 after ``lr_drops[1]``.
 
@@ -87,7 +97,7 @@ class Recipe:
         ``values[i]`` while ``step <= boundaries[i]``: the boundary is the last
         step *before* the drop epoch, so its first step already uses the new rate.
         """
-        boundaries = [int(round(f * self.epochs)) * steps_per_epoch - 1 for f in self.lr_drops]
+        boundaries = [epoch * steps_per_epoch - 1 for epoch in self.drop_epochs]
         values = [self.learning_rate / 10**i for i in range(len(boundaries) + 1)]
         return keras.optimizers.schedules.PiecewiseConstantDecay(boundaries, values)
 
@@ -145,7 +155,7 @@ class ImageBatches(keras.utils.PyDataset):
         self.epoch = epoch
 
     def __len__(self) -> int:
-        return math.ceil(len(self.x) / self.batch_size)
+        return steps_per_epoch(len(self.x), self.batch_size)
 
     def __getitem__(self, index: int):
         order = (np.random.default_rng([self.seed, self.epoch]).permutation(len(self.x))

@@ -63,6 +63,7 @@ def test_training_on_two_logical_devices(tmp_path):
 def test_paper_recipe_schedule():
     recipe = dl.training.PAPER_RECIPE
     assert (recipe.epochs, recipe.batch_size, recipe.momentum, recipe.nesterov) == (300, 64, 0.9, True)
+    assert recipe.drop_epochs == [150, 225]  # 50 % and 75 % of 300 epochs
     schedule = recipe.learning_rate_schedule(steps_per_epoch=10)
     lr = lambda step: float(keras.ops.convert_to_numpy(schedule(step)))  # noqa: E731
     # 0.1, divided by 10 at 50 % (epoch 150) and 75 % (epoch 225) of the epochs.

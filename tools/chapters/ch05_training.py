@@ -83,7 +83,7 @@ CELLS = [
     code("""
     # NBVAL_CHECK_OUTPUT
     def describe(recipe):
-        drops = [int(round(f * recipe.epochs)) for f in recipe.lr_drops]
+        drops = recipe.drop_epochs
         return (f"{recipe.epochs} epochs, batch {recipe.batch_size}, "
                 f"SGD lr {recipe.learning_rate} "
                 f"(/10 after epochs {drops[0]} and {drops[1]}), momentum {recipe.momentum} "
@@ -510,7 +510,7 @@ CELLS = [
     # NBVAL_CHECK_OUTPUT
     per_epoch = reporting.steps_per_epoch(50_000, PAPER_RECIPE.batch_size)  # last batch: 16 images
     print(f"{per_epoch} steps per epoch, {per_epoch * PAPER_RECIPE.epochs:,} in 300 epochs")
-    drop_epochs = [int(round(f * PAPER_RECIPE.epochs)) for f in PAPER_RECIPE.lr_drops]
+    drop_epochs = PAPER_RECIPE.drop_epochs
     print("drops after epochs", drop_epochs, "= after steps", [e * per_epoch for e in drop_epochs])
     """, tags=("hide-cell",)),
     md(r"""
