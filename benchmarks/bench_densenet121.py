@@ -79,7 +79,9 @@ def main() -> None:
     shape = (args.size, args.size, 3)
     keras.utils.set_random_seed(0)
     models = {
-        "keras.applications": keras.applications.DenseNet121(weights=None, input_shape=shape),
+        "keras.applications": keras.applications.DenseNet121(
+            weights=None, input_shape=shape
+        ),
         "densenet_lib": densenet_lib.DenseNet121(weights=None, input_shape=shape),
     }
     densenet_lib.transfer_weights(models["keras.applications"], models["densenet_lib"])
@@ -90,15 +92,23 @@ def main() -> None:
     x = rng.random((args.batch, *shape), dtype=np.float32)
     y = rng.integers(0, 1000, size=(args.batch,))
 
-    print(f"Timing forward passes ({args.warmup} warm-up + {args.repeats} timed each) ...", flush=True)
+    print(
+        f"Timing forward passes ({args.warmup} warm-up + {args.repeats} timed each) ...",
+        flush=True,
+    )
     forward = interleaved(
         {name: (lambda m=m: m.predict_on_batch(x)) for name, m in models.items()},
-        args.warmup, args.repeats,
+        args.warmup,
+        args.repeats,
     )
-    print(f"Timing training steps ({args.warmup} warm-up + {args.repeats} timed each) ...", flush=True)
+    print(
+        f"Timing training steps ({args.warmup} warm-up + {args.repeats} timed each) ...",
+        flush=True,
+    )
     train = interleaved(
         {name: (lambda m=m: m.train_on_batch(x, y)) for name, m in models.items()},
-        args.warmup, args.repeats,
+        args.warmup,
+        args.repeats,
     )
 
     results = {
@@ -107,32 +117,48 @@ def main() -> None:
         "keras_version": keras.__version__,
         "cpu": cpu_model(),
         "cores": os.cpu_count(),
-        "batch": args.batch, "size": args.size,
-        "repeats": args.repeats, "warmup": args.warmup,
+        "batch": args.batch,
+        "size": args.size,
+        "repeats": args.repeats,
+        "warmup": args.warmup,
         "models": {},
     }
     for name in models:
         fwd, trn = statistics.median(forward[name]), statistics.median(train[name])
         results["models"][name] = {
-            "forward_median_s": fwd, "train_median_s": trn,
-            "forward_images_per_s": args.batch / fwd, "train_images_per_s": args.batch / trn,
-            "forward_times_s": forward[name], "train_times_s": train[name],
+            "forward_median_s": fwd,
+            "train_median_s": trn,
+            "forward_images_per_s": args.batch / fwd,
+            "train_images_per_s": args.batch / trn,
+            "forward_times_s": forward[name],
+            "train_times_s": train[name],
         }
-    ours, ref = results["models"]["densenet_lib"], results["models"]["keras.applications"]
-    results["forward_ratio"] = ours["forward_images_per_s"] / ref["forward_images_per_s"]
+    ours, ref = (
+        results["models"]["densenet_lib"],
+        results["models"]["keras.applications"],
+    )
+    results["forward_ratio"] = (
+        ours["forward_images_per_s"] / ref["forward_images_per_s"]
+    )
     results["train_ratio"] = ours["train_images_per_s"] / ref["train_images_per_s"]
 
     print()
     print(f"date: {results['date']}")
     print(f"backend: {results['backend']}, Keras {results['keras_version']}")
     print(f"CPU: {results['cpu']}, {results['cores']} cores")
-    print(f"batch {args.batch}, input {args.size}x{args.size}x3, "
-          f"medians of {args.repeats} (after {args.warmup} warm-up)")
+    print(
+        f"batch {args.batch}, input {args.size}x{args.size}x3, "
+        f"medians of {args.repeats} (after {args.warmup} warm-up)"
+    )
     print()
-    print(f"{'model':<20} {'forward s':>10} {'train s':>10} {'fwd img/s':>10} {'train img/s':>12}")
+    print(
+        f"{'model':<20} {'forward s':>10} {'train s':>10} {'fwd img/s':>10} {'train img/s':>12}"
+    )
     for name, r in results["models"].items():
-        print(f"{name:<20} {r['forward_median_s']:>10.3f} {r['train_median_s']:>10.3f} "
-              f"{r['forward_images_per_s']:>10.2f} {r['train_images_per_s']:>12.2f}")
+        print(
+            f"{name:<20} {r['forward_median_s']:>10.3f} {r['train_median_s']:>10.3f} "
+            f"{r['forward_images_per_s']:>10.2f} {r['train_images_per_s']:>12.2f}"
+        )
     print()
     print(f"forward ratio (ours/keras throughput): {results['forward_ratio']:.2f}x")
     print(f"train ratio: {results['train_ratio']:.2f}x")

@@ -159,7 +159,9 @@ class DenseNetConfig:
             check_int("init_channels", self.init_channels)
         set_("stem_channels", self.init_channels or 2 * self.growth_rate)
         if not isinstance(self.bottleneck, bool):
-            raise ValueError(f"bottleneck must be True or False, got {self.bottleneck!r}")
+            raise ValueError(
+                f"bottleneck must be True or False, got {self.bottleneck!r}"
+            )
         if (
             not isinstance(self.compression, numbers.Real)
             or isinstance(self.compression, bool)

@@ -26,13 +26,19 @@ import keras
 _CONVS = (keras.layers.Conv1D, keras.layers.Conv2D, keras.layers.Conv3D)
 _DEPTHWISE = (keras.layers.DepthwiseConv1D, keras.layers.DepthwiseConv2D)
 _SEPARABLE = (keras.layers.SeparableConv1D, keras.layers.SeparableConv2D)
-_TRANSPOSED = (keras.layers.Conv1DTranspose, keras.layers.Conv2DTranspose, keras.layers.Conv3DTranspose)
+_TRANSPOSED = (
+    keras.layers.Conv1DTranspose,
+    keras.layers.Conv2DTranspose,
+    keras.layers.Conv3DTranspose,
+)
 _UNSUPPORTED = (keras.layers.EinsumDense,)
 
 
 def _check_model(model, name: str = "model") -> None:
     if not isinstance(model, keras.Model):
-        raise ValueError(f"{name} must be a built keras.Model, got {type(model).__name__}")
+        raise ValueError(
+            f"{name} must be a built keras.Model, got {type(model).__name__}"
+        )
 
 
 def _tensor_shape(layer, attribute: str) -> tuple:
@@ -52,7 +58,9 @@ def _tensor_shape(layer, attribute: str) -> tuple:
             "built on a keras.Input?)"
         ) from error
     if isinstance(tensor, (list, tuple)):
-        raise ValueError(f"model: layer {layer.name!r} has several {attribute}s; cannot count it")
+        raise ValueError(
+            f"model: layer {layer.name!r} has several {attribute}s; cannot count it"
+        )
     return tuple(tensor.shape)
 
 
@@ -89,19 +97,29 @@ def layer_macs(layer) -> int:
     if isinstance(layer, keras.Model):
         return model_macs(layer)
     if isinstance(layer, _CONVS + _DEPTHWISE):
-        return _spatial(layer, _tensor_shape(layer, "output")) * _kernel_size(layer.kernel)
+        return _spatial(layer, _tensor_shape(layer, "output")) * _kernel_size(
+            layer.kernel
+        )
     if isinstance(layer, _SEPARABLE):
-        per_position = _kernel_size(layer.depthwise_kernel) + _kernel_size(layer.pointwise_kernel)
+        per_position = _kernel_size(layer.depthwise_kernel) + _kernel_size(
+            layer.pointwise_kernel
+        )
         return _spatial(layer, _tensor_shape(layer, "output")) * per_position
     if isinstance(layer, _TRANSPOSED):
-        return _spatial(layer, _tensor_shape(layer, "input")) * _kernel_size(layer.kernel)
+        return _spatial(layer, _tensor_shape(layer, "input")) * _kernel_size(
+            layer.kernel
+        )
     if isinstance(layer, keras.layers.Dense):
         shape = _tensor_shape(layer, "input")
         if any(size is None for size in shape[1:-1]):
-            raise ValueError(f"model: layer {layer.name!r} has an input of unknown size {shape}")
+            raise ValueError(
+                f"model: layer {layer.name!r} has an input of unknown size {shape}"
+            )
         return math.prod(shape[1:-1]) * _kernel_size(layer.kernel)
     if isinstance(layer, _UNSUPPORTED):
-        raise ValueError(f"model: cannot count layer {layer.name!r} ({type(layer).__name__})")
+        raise ValueError(
+            f"model: cannot count layer {layer.name!r} ({type(layer).__name__})"
+        )
     return 0
 
 
@@ -184,5 +202,10 @@ def stage_summary(model) -> tuple:
         current = stage
         layers, params, macs, _ = rows.get(stage, (0, 0, 0, None))
         shape = _tensor_shape(layer, "output")[1:]
-        rows[stage] = (layers + 1, params + layer.count_params(), macs + layer_macs(layer), shape)
+        rows[stage] = (
+            layers + 1,
+            params + layer.count_params(),
+            macs + layer_macs(layer),
+            shape,
+        )
     return tuple(StageRow(stage, *values) for stage, values in rows.items())

@@ -42,19 +42,32 @@ class ImageData:
         """Per-channel standard deviation of the training images."""
         return self.x_train.std(axis=(0, 1, 2), dtype=np.float64)
 
-    def normalized(self) -> "ImageData":
+    def normalized(self) -> ImageData:
         """Per-channel mean/std normalization with the *training* statistics (paper Sec. 4.2)."""
         mean, std = self.mean, self.std
         scale = lambda x: ((x - mean) / std).astype("float32")  # noqa: E731
-        return ImageData(self.name, scale(self.x_train), self.y_train, scale(self.x_test),
-                         self.y_test, self.classes, self.description + ", normalized per channel")
+        return ImageData(
+            self.name,
+            scale(self.x_train),
+            self.y_train,
+            scale(self.x_test),
+            self.y_test,
+            self.classes,
+            self.description + ", normalized per channel",
+        )
 
-    def subset(self, train: int | None = None, test: int | None = None) -> "ImageData":
+    def subset(self, train: int | None = None, test: int | None = None) -> ImageData:
         """The first ``train`` / ``test`` examples (for quick runs)."""
-        return ImageData(self.name, self.x_train[:train], self.y_train[:train], self.x_test[:test],
-                         self.y_test[:test], self.classes,
-                         f"{self.description} (first {len(self.x_train[:train])} train / "
-                         f"{len(self.x_test[:test])} test images)")
+        return ImageData(
+            self.name,
+            self.x_train[:train],
+            self.y_train[:train],
+            self.x_test[:test],
+            self.y_test[:test],
+            self.classes,
+            f"{self.description} (first {len(self.x_train[:train])} train / "
+            f"{len(self.x_test[:test])} test images)",
+        )
 
 
 def load_digits32(test_fraction: float = 0.2, seed: int = 0) -> ImageData:
@@ -69,14 +82,26 @@ def load_digits32(test_fraction: float = 0.2, seed: int = 0) -> ImageData:
 
     digits = load_digits()
     images = digits.images.astype("float32")[..., None] * (255.0 / 16.0)
-    images = keras.ops.convert_to_numpy(keras.ops.image.resize(images, (32, 32), interpolation="bilinear"))
+    images = keras.ops.convert_to_numpy(
+        keras.ops.image.resize(images, (32, 32), interpolation="bilinear")
+    )
     images = np.repeat(np.clip(images, 0, 255), 3, axis=-1).astype("float32")
     x_train, x_test, y_train, y_test = train_test_split(
-        images, digits.target.astype("int64"), test_size=test_fraction,
-        random_state=seed, stratify=digits.target,
+        images,
+        digits.target.astype("int64"),
+        test_size=test_fraction,
+        random_state=seed,
+        stratify=digits.target,
     )
-    return ImageData("digits", x_train, y_train, x_test, y_test, 10,
-                     "scikit-learn digits (offline), 8x8 resized to 32x32x3")
+    return ImageData(
+        "digits",
+        x_train,
+        y_train,
+        x_test,
+        y_test,
+        10,
+        "scikit-learn digits (offline), 8x8 resized to 32x32x3",
+    )
 
 
 def load_cifar(name: str = "cifar10", fallback: bool = True) -> ImageData:
@@ -88,16 +113,28 @@ def load_cifar(name: str = "cifar10", fallback: bool = True) -> ImageData:
     check_choice("name", name, CIFAR)
     try:
         (x_train, y_train), (x_test, y_test) = getattr(keras.datasets, name).load_data()
-    except Exception as error:  # no network, a proxy, a broken cache: all the same to a reader
+    except (
+        Exception
+    ) as error:  # no network, a proxy, a broken cache: all the same to a reader
         if not fallback:
             raise
-        reason = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
-        print(f"{name} could not be downloaded ({reason}); using the offline digits instead "
-              "(densenet_lib.data.load_digits32).")
+        reason = (
+            str(error).splitlines()[0][:120] if str(error) else type(error).__name__
+        )
+        print(
+            f"{name} could not be downloaded ({reason}); using the offline digits instead "
+            "(densenet_lib.data.load_digits32)."
+        )
         return load_digits32()
-    return ImageData(name, x_train.astype("float32"), y_train.reshape(-1).astype("int64"),
-                     x_test.astype("float32"), y_test.reshape(-1).astype("int64"),
-                     10 if name == "cifar10" else 100, f"{name.upper()} from keras.datasets")
+    return ImageData(
+        name,
+        x_train.astype("float32"),
+        y_train.reshape(-1).astype("int64"),
+        x_test.astype("float32"),
+        y_test.reshape(-1).astype("int64"),
+        10 if name == "cifar10" else 100,
+        f"{name.upper()} from keras.datasets",
+    )
 
 
 def load_data(name: str) -> ImageData:
@@ -114,8 +151,11 @@ def augmentation(seed: int | None = None) -> keras.Sequential:
     with ``training=True``; keep it out of the model, since at inference
     Keras' RandomCrop resizes the padded 40x40 image instead of cropping it.
     """
-    return keras.Sequential([
-        keras.layers.ZeroPadding2D(4, name="pad4"),
-        keras.layers.RandomCrop(32, 32, seed=seed, name="random_crop"),
-        keras.layers.RandomFlip("horizontal", seed=seed, name="random_flip"),
-    ], name="augmentation")
+    return keras.Sequential(
+        [
+            keras.layers.ZeroPadding2D(4, name="pad4"),
+            keras.layers.RandomCrop(32, 32, seed=seed, name="random_crop"),
+            keras.layers.RandomFlip("horizontal", seed=seed, name="random_flip"),
+        ],
+        name="augmentation",
+    )

@@ -25,7 +25,9 @@ def batch_norm(name: str) -> layers.BatchNormalization:
     return layers.BatchNormalization(axis=-1, epsilon=BN_EPSILON, name=name)
 
 
-def dense_layer(x, growth_rate: int, name: str, bottleneck: bool = True, dropout_rate: float = 0.0):
+def dense_layer(
+    x, growth_rate: int, name: str, bottleneck: bool = True, dropout_rate: float = 0.0
+):
     """One layer H_l of a Dense Block, with its concatenation.
 
     Plain (DenseNet):        BN-ReLU-Conv3x3(k)
@@ -44,18 +46,29 @@ def dense_layer(x, growth_rate: int, name: str, bottleneck: bool = True, dropout
             y = layers.Dropout(dropout_rate, name=f"{name}_1_drop")(y)
         y = batch_norm(f"{name}_1_bn")(y)
         y = layers.Activation("relu", name=f"{name}_1_relu")(y)
-    y = layers.Conv2D(growth_rate, 3, padding="same", use_bias=False, name=f"{name}_2_conv")(y)
+    y = layers.Conv2D(
+        growth_rate, 3, padding="same", use_bias=False, name=f"{name}_2_conv"
+    )(y)
     if dropout_rate:
         y = layers.Dropout(dropout_rate, name=f"{name}_2_drop")(y)
     return layers.Concatenate(axis=-1, name=f"{name}_concat")([x, y])
 
 
-def dense_block(x, num_layers: int, growth_rate: int, name: str, bottleneck: bool = True, dropout_rate: float = 0.0):
+def dense_block(
+    x,
+    num_layers: int,
+    growth_rate: int,
+    name: str,
+    bottleneck: bool = True,
+    dropout_rate: float = 0.0,
+):
     """A Dense Block of ``num_layers`` dense layers named ``{name}_block1`` ...
 
     Layer l sees k_0 + k(l - 1) channels (paper Sec. 3, "Growth rate").
     Shapes: (batch, h, w, k_0) -> (batch, h, w, k_0 + num_layers * k).
     """
     for i in range(num_layers):
-        x = dense_layer(x, growth_rate, f"{name}_block{i + 1}", bottleneck, dropout_rate)
+        x = dense_layer(
+            x, growth_rate, f"{name}_block{i + 1}", bottleneck, dropout_rate
+        )
     return x

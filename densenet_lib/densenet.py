@@ -27,11 +27,21 @@ IMAGENET_BLOCKS = {
 
 CIFAR_PRESETS = {
     "densenet40_k12": dict(depth=40, growth_rate=12, bottleneck=False, compression=1.0),
-    "densenet100_k12": dict(depth=100, growth_rate=12, bottleneck=False, compression=1.0),
-    "densenet100_k24": dict(depth=100, growth_rate=24, bottleneck=False, compression=1.0),
-    "densenet_bc100_k12": dict(depth=100, growth_rate=12, bottleneck=True, compression=0.5),
-    "densenet_bc250_k24": dict(depth=250, growth_rate=24, bottleneck=True, compression=0.5),
-    "densenet_bc190_k40": dict(depth=190, growth_rate=40, bottleneck=True, compression=0.5),
+    "densenet100_k12": dict(
+        depth=100, growth_rate=12, bottleneck=False, compression=1.0
+    ),
+    "densenet100_k24": dict(
+        depth=100, growth_rate=24, bottleneck=False, compression=1.0
+    ),
+    "densenet_bc100_k12": dict(
+        depth=100, growth_rate=12, bottleneck=True, compression=0.5
+    ),
+    "densenet_bc250_k24": dict(
+        depth=250, growth_rate=24, bottleneck=True, compression=0.5
+    ),
+    "densenet_bc190_k40": dict(
+        depth=190, growth_rate=40, bottleneck=True, compression=0.5
+    ),
 }
 """The CIFAR models of the paper's Table 2."""
 
@@ -47,7 +57,9 @@ def apply_stem(x, config: DenseNetConfig):
     """
     channels = config.stem_channels
     if config.stem == "cifar":
-        return layers.Conv2D(channels, 3, padding="same", use_bias=False, name="conv1_conv")(x)
+        return layers.Conv2D(
+            channels, 3, padding="same", use_bias=False, name="conv1_conv"
+        )(x)
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(x)
     x = layers.Conv2D(channels, 7, strides=2, use_bias=False, name="conv1_conv")(x)
     x = batch_norm("conv1_bn")(x)
@@ -62,8 +74,12 @@ def apply_head(x, config: DenseNetConfig):
     x = layers.Activation("relu", name="relu")(x)
     if config.include_top:
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        return layers.Dense(config.classes, activation=config.classifier_activation, name="predictions",
-                            dtype=classifier_dtype())(x)
+        return layers.Dense(
+            config.classes,
+            activation=config.classifier_activation,
+            name="predictions",
+            dtype=classifier_dtype(),
+        )(x)
     if config.pooling == "avg":
         return layers.GlobalAveragePooling2D(name="avg_pool")(x)
     if config.pooling == "max":
@@ -95,11 +111,17 @@ def build_densenet(config: DenseNetConfig) -> keras.Model:
     for i, num_layers in enumerate(config.blocks):
         stage = i + 2
         x = dense_block(
-            x, num_layers, config.growth_rate, f"conv{stage}",
-            bottleneck=config.bottleneck, dropout_rate=config.dropout_rate,
+            x,
+            num_layers,
+            config.growth_rate,
+            f"conv{stage}",
+            bottleneck=config.bottleneck,
+            dropout_rate=config.dropout_rate,
         )
         if i < last:
-            x = transition_block(x, config.compression, f"pool{stage}", config.dropout_rate)
+            x = transition_block(
+                x, config.compression, f"pool{stage}", config.dropout_rate
+            )
     outputs = apply_head(x, config)
     return keras.Model(inputs, outputs, name=config.name)
 
@@ -143,10 +165,19 @@ def DenseNet(
             before any layer is built.
     """
     config = DenseNetConfig(
-        blocks=blocks, growth_rate=growth_rate, init_channels=init_channels,
-        bottleneck=bottleneck, compression=compression, dropout_rate=dropout_rate,
-        stem=stem, include_top=include_top, pooling=pooling, classes=classes,
-        input_shape=input_shape, classifier_activation=classifier_activation, name=name,
+        blocks=blocks,
+        growth_rate=growth_rate,
+        init_channels=init_channels,
+        bottleneck=bottleneck,
+        compression=compression,
+        dropout_rate=dropout_rate,
+        stem=stem,
+        include_top=include_top,
+        pooling=pooling,
+        classes=classes,
+        input_shape=input_shape,
+        classifier_activation=classifier_activation,
+        name=name,
     )
     return build_densenet(config)
 
@@ -157,17 +188,34 @@ def cifar_init_channels(growth_rate: int, bottleneck: bool, compression: float) 
 
 
 def densenet_cifar_config(
-    depth=100, growth_rate=12, bottleneck=True, compression=0.5, init_channels=None,
-    dropout_rate=0.0, classes=10, input_shape=(32, 32, 3), include_top=True,
-    pooling=None, classifier_activation="softmax", name=None,
+    depth=100,
+    growth_rate=12,
+    bottleneck=True,
+    compression=0.5,
+    init_channels=None,
+    dropout_rate=0.0,
+    classes=10,
+    input_shape=(32, 32, 3),
+    include_top=True,
+    pooling=None,
+    classifier_activation="softmax",
+    name=None,
 ) -> DenseNetConfig:
     """The config of a three-block CIFAR DenseNet of depth L (paper Table 2)."""
     config = DenseNetConfig(
-        blocks=depth_to_blocks(depth, bottleneck), growth_rate=growth_rate,
-        init_channels=init_channels, bottleneck=bottleneck, compression=compression,
-        dropout_rate=dropout_rate, stem="cifar", include_top=include_top, pooling=pooling,
-        classes=classes, input_shape=input_shape,
-        classifier_activation=classifier_activation, name=name or "densenet",
+        blocks=depth_to_blocks(depth, bottleneck),
+        growth_rate=growth_rate,
+        init_channels=init_channels,
+        bottleneck=bottleneck,
+        compression=compression,
+        dropout_rate=dropout_rate,
+        stem="cifar",
+        include_top=include_top,
+        pooling=pooling,
+        classes=classes,
+        input_shape=input_shape,
+        classifier_activation=classifier_activation,
+        name=name or "densenet",
     )
     if init_channels is None:
         init_channels = cifar_init_channels(growth_rate, bottleneck, compression)
@@ -178,13 +226,17 @@ def densenet_cifar_config(
     return config
 
 
-def DenseNetCIFAR(depth=100, growth_rate=12, bottleneck=True, compression=0.5, **kwargs) -> keras.Model:
+def DenseNetCIFAR(
+    depth=100, growth_rate=12, bottleneck=True, compression=0.5, **kwargs
+) -> keras.Model:
     """A CIFAR DenseNet of depth L: three blocks of (L - 4) / 3 layers, or (L - 4) / 6 with bottlenecks.
 
     Keyword arguments as :func:`densenet_cifar_config`. Default: DenseNet-BC
     (L = 100, k = 12), 0.8M parameters, 4.51 % error on C10+ in the paper.
     """
-    return build_densenet(densenet_cifar_config(depth, growth_rate, bottleneck, compression, **kwargs))
+    return build_densenet(
+        densenet_cifar_config(depth, growth_rate, bottleneck, compression, **kwargs)
+    )
 
 
 def cifar_preset(preset: str, **kwargs) -> keras.Model:
@@ -193,20 +245,38 @@ def cifar_preset(preset: str, **kwargs) -> keras.Model:
     return DenseNetCIFAR(**CIFAR_PRESETS[preset], name=preset, **kwargs)
 
 
-def imagenet_config(depth, include_top=True, input_shape=None, pooling=None, classes=1000,
-                    classifier_activation="softmax") -> DenseNetConfig:
+def imagenet_config(
+    depth,
+    include_top=True,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+) -> DenseNetConfig:
     """The config of DenseNet-121/169/201/264 (paper Table 1: k = 32, θ = 0.5, bottlenecks)."""
     check_choice("depth", depth, tuple(IMAGENET_BLOCKS))
     return DenseNetConfig(
-        blocks=IMAGENET_BLOCKS[depth], growth_rate=32, init_channels=64,
-        bottleneck=True, compression=0.5, stem="imagenet", include_top=include_top,
-        pooling=pooling, classes=classes, input_shape=input_shape,
-        classifier_activation=classifier_activation, name=f"densenet{depth}",
+        blocks=IMAGENET_BLOCKS[depth],
+        growth_rate=32,
+        init_channels=64,
+        bottleneck=True,
+        compression=0.5,
+        stem="imagenet",
+        include_top=include_top,
+        pooling=pooling,
+        classes=classes,
+        input_shape=input_shape,
+        classifier_activation=classifier_activation,
+        name=f"densenet{depth}",
     )
 
 
-def _imagenet_preset(depth, include_top, weights, input_shape, pooling, classes, classifier_activation):
-    config = imagenet_config(depth, include_top, input_shape, pooling, classes, classifier_activation)
+def _imagenet_preset(
+    depth, include_top, weights, input_shape, pooling, classes, classifier_activation
+):
+    config = imagenet_config(
+        depth, include_top, input_shape, pooling, classes, classifier_activation
+    )
     check_weights(weights, depth, include_top, classes)
     model = build_densenet(config)
     if weights is not None:
@@ -214,29 +284,61 @@ def _imagenet_preset(depth, include_top, weights, input_shape, pooling, classes,
     return model
 
 
-def DenseNet121(include_top=True, weights=None, input_shape=None, pooling=None, classes=1000,
-                classifier_activation="softmax") -> keras.Model:
+def DenseNet121(
+    include_top=True,
+    weights=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+) -> keras.Model:
     """DenseNet-121 (Table 1): blocks (6, 12, 24, 16), k = 32; keras.applications' twin.
 
     ``weights``: ``None``, ``"imagenet"`` (downloads keras.applications'
     ImageNet weights and copies them in by layer name) or a ``.weights.h5`` path.
     """
-    return _imagenet_preset(121, include_top, weights, input_shape, pooling, classes, classifier_activation)
+    return _imagenet_preset(
+        121, include_top, weights, input_shape, pooling, classes, classifier_activation
+    )
 
 
-def DenseNet169(include_top=True, weights=None, input_shape=None, pooling=None, classes=1000,
-                classifier_activation="softmax") -> keras.Model:
+def DenseNet169(
+    include_top=True,
+    weights=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+) -> keras.Model:
     """DenseNet-169 (Table 1): blocks (6, 12, 32, 32), k = 32. ``weights`` as DenseNet121."""
-    return _imagenet_preset(169, include_top, weights, input_shape, pooling, classes, classifier_activation)
+    return _imagenet_preset(
+        169, include_top, weights, input_shape, pooling, classes, classifier_activation
+    )
 
 
-def DenseNet201(include_top=True, weights=None, input_shape=None, pooling=None, classes=1000,
-                classifier_activation="softmax") -> keras.Model:
+def DenseNet201(
+    include_top=True,
+    weights=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+) -> keras.Model:
     """DenseNet-201 (Table 1): blocks (6, 12, 48, 32), k = 32. ``weights`` as DenseNet121."""
-    return _imagenet_preset(201, include_top, weights, input_shape, pooling, classes, classifier_activation)
+    return _imagenet_preset(
+        201, include_top, weights, input_shape, pooling, classes, classifier_activation
+    )
 
 
-def DenseNet264(include_top=True, weights=None, input_shape=None, pooling=None, classes=1000,
-                classifier_activation="softmax") -> keras.Model:
+def DenseNet264(
+    include_top=True,
+    weights=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+) -> keras.Model:
     """DenseNet-264 (Table 1): blocks (6, 12, 64, 48), k = 32. No ImageNet weights ship for it."""
-    return _imagenet_preset(264, include_top, weights, input_shape, pooling, classes, classifier_activation)
+    return _imagenet_preset(
+        264, include_top, weights, input_shape, pooling, classes, classifier_activation
+    )

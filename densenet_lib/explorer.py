@@ -55,7 +55,10 @@ LIMITS = {
     "num_blocks": (1, 8),
     "layers_per_block": (1, 128),
     "init_channels": (1, 1024),
-    "input_size": (1, 1024),  # the lower end also depends on the stem: see min_input_size
+    "input_size": (
+        1,
+        1024,
+    ),  # the lower end also depends on the stem: see min_input_size
     "classes": (1, 100000),
 }
 """The explorer's ranges (inclusive). The library itself accepts larger values."""
@@ -63,10 +66,23 @@ LIMITS = {
 DIAGRAM_MAX_LAYERS = 8
 """Blocks with at most this many layers also get the Figure-1 diagram."""
 
-SETTING_NAMES = ("growth_rate", "blocks", "init_channels", "bottleneck", "compression",
-                 "stem", "input_size", "classes")
+SETTING_NAMES = (
+    "growth_rate",
+    "blocks",
+    "init_channels",
+    "bottleneck",
+    "compression",
+    "stem",
+    "input_size",
+    "classes",
+)
 
-_IMAGENET_LABELS = {121: "DenseNet-121", 169: "DenseNet-169", 201: "DenseNet-201", 264: "DenseNet-264"}
+_IMAGENET_LABELS = {
+    121: "DenseNet-121",
+    169: "DenseNet-169",
+    201: "DenseNet-201",
+    264: "DenseNet-264",
+}
 _CIFAR_LABELS = {
     "densenet40_k12": "DenseNet (L=40, k=12), CIFAR",
     "densenet100_k12": "DenseNet (L=100, k=12), CIFAR",
@@ -84,19 +100,32 @@ def _presets() -> dict:
     for depth, blocks in IMAGENET_BLOCKS.items():
         # Table 1: k = 32, θ = 0.5, bottlenecks, a first conv of 2k = 64 channels.
         out[f"densenet{depth}"] = dict(
-            label=_IMAGENET_LABELS.get(depth, f"DenseNet-{depth}"), blocks=list(blocks),
-            growth_rate=32, init_channels=None, bottleneck=True, compression=0.5,
-            stem="imagenet", input_size=224, classes=1000,
+            label=_IMAGENET_LABELS.get(depth, f"DenseNet-{depth}"),
+            blocks=list(blocks),
+            growth_rate=32,
+            init_channels=None,
+            bottleneck=True,
+            compression=0.5,
+            stem="imagenet",
+            input_size=224,
+            classes=1000,
         )
     for name, kwargs in CIFAR_PRESETS.items():
         config = densenet_cifar_config(**kwargs)
         k = config.growth_rate
         out[name] = dict(
-            label=_CIFAR_LABELS.get(name, name), blocks=list(config.blocks), growth_rate=k,
+            label=_CIFAR_LABELS.get(name, name),
+            blocks=list(config.blocks),
+            growth_rate=k,
             # None means "2k": it follows the growth-rate slider, as the paper's rule does.
-            init_channels=None if config.stem_channels == 2 * k else config.stem_channels,
-            bottleneck=config.bottleneck, compression=float(config.compression),
-            stem="cifar", input_size=config.input_shape[0], classes=config.classes,
+            init_channels=None
+            if config.stem_channels == 2 * k
+            else config.stem_channels,
+            bottleneck=config.bottleneck,
+            compression=float(config.compression),
+            stem="cifar",
+            input_size=config.input_shape[0],
+            classes=config.classes,
         )
     return out
 
@@ -109,9 +138,12 @@ PRESETS = _presets()
 # Strict Python API: settings -> DenseNetConfig (ValueError naming the parameter).
 # ---------------------------------------------------------------------------
 
+
 def _check_range(name, value, low, high, what="an integer"):
     if not low <= value <= high:
-        raise ValueError(f"{name} must be {what} in [{low}, {high}] in the explorer, got {value!r}")
+        raise ValueError(
+            f"{name} must be {what} in [{low}, {high}] in the explorer, got {value!r}"
+        )
 
 
 def explorer_settings(preset: str = "densenet121", **settings) -> dict:
@@ -128,7 +160,9 @@ def explorer_settings(preset: str = "densenet121", **settings) -> dict:
     check_choice("preset", preset, tuple(PRESETS))
     unknown = set(settings) - set(SETTING_NAMES)
     if unknown:
-        raise ValueError(f"unknown explorer setting(s) {sorted(unknown)}; known: {list(SETTING_NAMES)}")
+        raise ValueError(
+            f"unknown explorer setting(s) {sorted(unknown)}; known: {list(SETTING_NAMES)}"
+        )
     merged = {key: value for key, value in PRESETS[preset].items() if key != "label"}
     merged.update(settings)
     explorer_config(merged)  # validates
@@ -143,12 +177,27 @@ def explorer_config(settings: dict) -> DenseNetConfig:
     k = check_int("growth_rate", s["growth_rate"])
     _check_range("growth_rate", k, *LIMITS["growth_rate"])
     blocks = s["blocks"]
-    if isinstance(blocks, (list, tuple)) and blocks and all(isinstance(b, numbers.Integral) for b in blocks):
-        _check_range("number of blocks (len(blocks))", len(blocks), *LIMITS["num_blocks"])
+    if (
+        isinstance(blocks, (list, tuple))
+        and blocks
+        and all(isinstance(b, numbers.Integral) for b in blocks)
+    ):
+        _check_range(
+            "number of blocks (len(blocks))", len(blocks), *LIMITS["num_blocks"]
+        )
         for b in blocks:
-            _check_range("blocks (layers per Dense Block)", b, *LIMITS["layers_per_block"], "integers")
+            _check_range(
+                "blocks (layers per Dense Block)",
+                b,
+                *LIMITS["layers_per_block"],
+                "integers",
+            )
     if s["init_channels"] is not None:
-        _check_range("init_channels", check_int("init_channels", s["init_channels"]), *LIMITS["init_channels"])
+        _check_range(
+            "init_channels",
+            check_int("init_channels", s["init_channels"]),
+            *LIMITS["init_channels"],
+        )
     compression = s["compression"]
     if isinstance(compression, (int, float)) and not isinstance(compression, bool):
         _check_range("compression", compression, *LIMITS["compression"], "a number")
@@ -156,14 +205,25 @@ def explorer_config(settings: dict) -> DenseNetConfig:
     check_choice("stem", s["stem"], ("imagenet", "cifar"))
     if isinstance(blocks, (list, tuple)):
         smallest = min_input_size(s["stem"], max(len(blocks), 1))
-        _check_range("input_size", size, max(smallest, LIMITS["input_size"][0]), LIMITS["input_size"][1])
+        _check_range(
+            "input_size",
+            size,
+            max(smallest, LIMITS["input_size"][0]),
+            LIMITS["input_size"][1],
+        )
     classes = check_int("classes", s["classes"])
     _check_range("classes", classes, *LIMITS["classes"])
     return DenseNetConfig(
         blocks=tuple(blocks) if isinstance(blocks, (list, tuple)) else blocks,
-        growth_rate=k, init_channels=s["init_channels"], bottleneck=s["bottleneck"],
-        compression=compression, stem=s["stem"], include_top=True, classes=classes,
-        input_shape=(size, size, 3), name="explorer",
+        growth_rate=k,
+        init_channels=s["init_channels"],
+        bottleneck=s["bottleneck"],
+        compression=compression,
+        stem=s["stem"],
+        include_top=True,
+        classes=classes,
+        input_shape=(size, size, 3),
+        name="explorer",
     )
 
 
@@ -175,13 +235,16 @@ def explorer_plan(preset: str = "densenet121", **settings) -> ChannelPlan:
 def _check_block(block, config: DenseNetConfig) -> int:
     block = check_int("block", block)
     if block > len(config.blocks):
-        raise ValueError(f"block must be in [1, {len(config.blocks)}] (the Dense Blocks), got {block}")
+        raise ValueError(
+            f"block must be in [1, {len(config.blocks)}] (the Dense Blocks), got {block}"
+        )
     return block
 
 
 # ---------------------------------------------------------------------------
 # The view: exactly the numbers both explorers display.
 # ---------------------------------------------------------------------------
+
 
 def _size(row):
     return None if row.height is None else f"{row.height}x{row.width}"
@@ -202,27 +265,66 @@ def explorer_view(plan: ChannelPlan, block: int = 1) -> dict:
     boundaries = []
     for row in plan.rows:
         if row.kind == "stem":
-            what = "stem: 7x7/2 conv + 3x3/2 max pool" if config.stem == "imagenet" else "stem: 3x3 conv"
-            boundaries.append(dict(kind="stem", what=what, name=row.name, channels_in=row.channels_in,
-                                   channels_out=row.channels_out, size=_size(row)))
+            what = (
+                "stem: 7x7/2 conv + 3x3/2 max pool"
+                if config.stem == "imagenet"
+                else "stem: 3x3 conv"
+            )
+            boundaries.append(
+                dict(
+                    kind="stem",
+                    what=what,
+                    name=row.name,
+                    channels_in=row.channels_in,
+                    channels_out=row.channels_out,
+                    size=_size(row),
+                )
+            )
         elif row.kind == "transition":
-            boundaries.append(dict(kind="transition", what=f"transition {row.block}: 1x1 conv + 2x2 avg pool",
-                                   name=row.name, channels_in=row.channels_in,
-                                   channels_out=row.channels_out, size=_size(row)))
+            boundaries.append(
+                dict(
+                    kind="transition",
+                    what=f"transition {row.block}: 1x1 conv + 2x2 avg pool",
+                    name=row.name,
+                    channels_in=row.channels_in,
+                    channels_out=row.channels_out,
+                    size=_size(row),
+                )
+            )
         elif row.kind == "head":
-            boundaries.append(dict(kind="head", what=f"classifier: global avg pool + dense({config.classes})",
-                                   name=row.name, channels_in=row.channels_in,
-                                   channels_out=row.channels_out, size=_size(row)))
+            boundaries.append(
+                dict(
+                    kind="head",
+                    what=f"classifier: global avg pool + dense({config.classes})",
+                    name=row.name,
+                    channels_in=row.channels_in,
+                    channels_out=row.channels_out,
+                    size=_size(row),
+                )
+            )
         elif row.name.endswith(f"_block{config.blocks[row.block - 1]}_concat"):
             i = row.block
             n = config.blocks[i - 1]
-            boundaries.append(dict(kind="block", what=f"Dense Block {i}: {n} layer{'' if n == 1 else 's'}",
-                                   name=row.name, channels_in=plan.block_input_channels(i),
-                                   channels_out=row.channels_out, size=_size(row)))
+            boundaries.append(
+                dict(
+                    kind="block",
+                    what=f"Dense Block {i}: {n} layer{'' if n == 1 else 's'}",
+                    name=row.name,
+                    channels_in=plan.block_input_channels(i),
+                    channels_out=row.channels_out,
+                    size=_size(row),
+                )
+            )
     return dict(
-        block=block, growth_rate=config.growth_rate, k0=plan.block_input_channels(block),
-        layers=plan.block(block), boundaries=boundaries, params=plan.params,
-        trainable=plan.trainable_params, non_trainable=plan.non_trainable_params, macs=plan.macs,
+        block=block,
+        growth_rate=config.growth_rate,
+        k0=plan.block_input_channels(block),
+        layers=plan.block(block),
+        boundaries=boundaries,
+        params=plan.params,
+        trainable=plan.trainable_params,
+        non_trainable=plan.non_trainable_params,
+        macs=plan.macs,
     )
 
 
@@ -237,13 +339,23 @@ def report(preset: str = "densenet121", block: int = 1, **settings) -> str:
     """The explorer's numbers as plain text (the same numbers, no widgets)."""
     plan = explorer_plan(preset, **settings)
     view = explorer_view(plan, block)
-    lines = [f"Dense Block {view['block']}: k0 = {view['k0']}, k = {view['growth_rate']}",
-             textwrap.fill(f"channels after each layer: {view['layers']}", width=78, subsequent_indent="  "),
-             f"{'where':<44} {'in':>6} {'out':>6}  feature map"]
+    lines = [
+        f"Dense Block {view['block']}: k0 = {view['k0']}, k = {view['growth_rate']}",
+        textwrap.fill(
+            f"channels after each layer: {view['layers']}",
+            width=78,
+            subsequent_indent="  ",
+        ),
+        f"{'where':<44} {'in':>6} {'out':>6}  feature map",
+    ]
     for b in view["boundaries"]:
-        lines.append(f"{b['what']:<44} {b['channels_in']:>6} {b['channels_out']:>6}  {b['size']}")
-    lines.append(f"parameters: {view['params']:,} ({_human(view['params'])}; "
-                 f"{view['non_trainable']:,} non-trainable BN statistics)")
+        lines.append(
+            f"{b['what']:<44} {b['channels_in']:>6} {b['channels_out']:>6}  {b['size']}"
+        )
+    lines.append(
+        f"parameters: {view['params']:,} ({_human(view['params'])}; "
+        f"{view['non_trainable']:,} non-trainable BN statistics)"
+    )
     lines.append(f"multiply-adds per image: {view['macs']:,} ({_human(view['macs'])})")
     return "\n".join(lines)
 
@@ -299,7 +411,9 @@ def clamp_settings(raw: dict, previous: dict) -> tuple:
     def clamp(label, value, low, high):
         if value < low or value > high:
             fixed = min(max(value, low), high)
-            messages.append(f"{label}: {_fmt(value)} is outside {_fmt(low)}–{_fmt(high)}; using {_fmt(fixed)}.")
+            messages.append(
+                f"{label}: {_fmt(value)} is outside {_fmt(low)}–{_fmt(high)}; using {_fmt(fixed)}."
+            )
             return fixed
         return value
 
@@ -318,23 +432,38 @@ def clamp_settings(raw: dict, previous: dict) -> tuple:
     if "compression" in raw:
         theta = _parse_float(raw["compression"])
         if theta is None:
-            refuse("compression θ", raw["compression"], _fmt(previous["compression"]), "a number")
+            refuse(
+                "compression θ",
+                raw["compression"],
+                _fmt(previous["compression"]),
+                "a number",
+            )
         else:
             out["compression"] = clamp("compression θ", theta, *LIMITS["compression"])
     if "blocks" in raw:
         text = raw["blocks"]
-        parts = [p for p in re.split(r"[,\s]+", text.strip())] if isinstance(text, str) else list(text)
+        parts = (
+            [p for p in re.split(r"[,\s]+", text.strip())]
+            if isinstance(text, str)
+            else list(text)
+        )
         parts = [p for p in parts if p != ""]
         values = [_parse_int(p) for p in parts]
         kept = ", ".join(str(b) for b in previous["blocks"])
         if not values or None in values:
-            messages.append(f"blocks: '{str(text).strip()}' is not a list of whole numbers "
-                            f"(layers per Dense Block, e.g. 6, 12, 24, 16); kept {kept}.")
+            messages.append(
+                f"blocks: '{str(text).strip()}' is not a list of whole numbers "
+                f"(layers per Dense Block, e.g. 6, 12, 24, 16); kept {kept}."
+            )
         elif len(values) > LIMITS["num_blocks"][1]:
-            messages.append(f"blocks: {len(values)} Dense Blocks is more than {LIMITS['num_blocks'][1]}; kept {kept}.")
+            messages.append(
+                f"blocks: {len(values)} Dense Blocks is more than {LIMITS['num_blocks'][1]}; kept {kept}."
+            )
         else:
-            out["blocks"] = [clamp(f"layers in Dense Block {i + 1}", v, *LIMITS["layers_per_block"])
-                             for i, v in enumerate(values)]
+            out["blocks"] = [
+                clamp(f"layers in Dense Block {i + 1}", v, *LIMITS["layers_per_block"])
+                for i, v in enumerate(values)
+            ]
     if "bottleneck" in raw:
         out["bottleneck"] = bool(raw["bottleneck"])
     if "stem" in raw and raw["stem"] in ("imagenet", "cifar"):
@@ -346,17 +475,27 @@ def clamp_settings(raw: dict, previous: dict) -> tuple:
         else:
             c = _parse_int(text)
             if c is None:
-                kept = "2k" if previous["init_channels"] is None else previous["init_channels"]
+                kept = (
+                    "2k"
+                    if previous["init_channels"] is None
+                    else previous["init_channels"]
+                )
                 refuse("initial channels", text, kept)
             else:
-                out["init_channels"] = clamp("initial channels", c, *LIMITS["init_channels"])
+                out["init_channels"] = clamp(
+                    "initial channels", c, *LIMITS["init_channels"]
+                )
     if "input_size" in raw:
-        take_int("input_size", "input size", clamped=False)  # clamped below, by the stem's minimum
+        take_int(
+            "input_size", "input size", clamped=False
+        )  # clamped below, by the stem's minimum
     if "classes" in raw:
         take_int("classes", "classes")
     # The smallest input depends on the stem and the number of blocks.
     low = max(LIMITS["input_size"][0], min_input_size(out["stem"], len(out["blocks"])))
-    out["input_size"] = clamp("input size", out["input_size"], low, LIMITS["input_size"][1])
+    out["input_size"] = clamp(
+        "input size", out["input_size"], low, LIMITS["input_size"][1]
+    )
     try:
         explorer_config(out)
     except ValueError as error:
@@ -373,7 +512,9 @@ _counter = itertools.count(1)
 
 def explorer_js() -> str:
     """The source of ``explorer.js`` (shipped inside the package)."""
-    return resources.files(__package__).joinpath("explorer.js").read_text(encoding="utf-8")
+    return (
+        resources.files(__package__).joinpath("explorer.js").read_text(encoding="utf-8")
+    )
 
 
 def _script_safe(text: str) -> str:
@@ -381,8 +522,12 @@ def _script_safe(text: str) -> str:
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
-def static_explorer_html(preset: str = "densenet121", block: int = 1, element_id: str | None = None,
-                         **settings) -> str:
+def static_explorer_html(
+    preset: str = "densenet121",
+    block: int = 1,
+    element_id: str | None = None,
+    **settings,
+) -> str:
     """The HTML of a static explorer: a ``<div>`` with inline CSS, then an
     inline ``<script>`` (``explorer.js`` + the presets and ranges as JSON).
 
@@ -395,16 +540,22 @@ def static_explorer_html(preset: str = "densenet121", block: int = 1, element_id
     if element_id is None:
         element_id = f"densenet-explorer-{next(_counter)}"
     if not re.fullmatch(r"[A-Za-z][\w-]*", element_id):
-        raise ValueError(f"element_id must be letters, digits, '-' or '_' (starting with a letter), got {element_id!r}")
+        raise ValueError(
+            f"element_id must be letters, digits, '-' or '_' (starting with a letter), got {element_id!r}"
+        )
     options = dict(
-        preset=preset, block=block, settings=full, limits=LIMITS,
-        presets=PRESETS, diagram_max_layers=DIAGRAM_MAX_LAYERS,
+        preset=preset,
+        block=block,
+        settings=full,
+        limits=LIMITS,
+        presets=PRESETS,
+        diagram_max_layers=DIAGRAM_MAX_LAYERS,
     )
     eid = html.escape(element_id)
     return (
         f'<div id="{eid}" class="densenet-explorer mathjax_ignore tex2jax_ignore" '
         f'data-preset="{html.escape(preset)}">'
-        '<noscript>The growth-rate explorer needs JavaScript.</noscript></div>\n'
+        "<noscript>The growth-rate explorer needs JavaScript.</noscript></div>\n"
         f"<script>\n{_script_safe(explorer_js())}\n"
         f"DenseNetExplorer.mount({json.dumps(element_id)}, {_script_safe(json.dumps(options))});\n"
         "</script>"
@@ -424,7 +575,9 @@ class _StaticExplorer:
         return self.text
 
 
-def static_explorer(preset: str = "densenet121", block: int = 1, display: bool = True, **settings):
+def static_explorer(
+    preset: str = "densenet121", block: int = 1, display: bool = True, **settings
+):
     """Show the kernel-free growth-rate explorer (HTML + JavaScript), e.g.
 
         dl.explorer.static_explorer(block=1, preset="densenet121")
@@ -449,6 +602,7 @@ def static_explorer(preset: str = "densenet121", block: int = 1, display: bool =
 # Live explorer: core ipywidgets + matplotlib, driven by the kernel.
 # ---------------------------------------------------------------------------
 
+
 def _png(fig) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
@@ -465,7 +619,10 @@ def channel_chart(plan: ChannelPlan, block: int = 1):
     labels = ["in"] + [str(i) for i in range(1, len(layers) + 1)]
     values = [view["k0"]] + layers
     colors = ["#7f7f7f"] + ["#1f77b4"] * len(layers)
-    transition = next((r for r in plan.rows if r.kind == "transition" and r.block == view["block"]), None)
+    transition = next(
+        (r for r in plan.rows if r.kind == "transition" and r.block == view["block"]),
+        None,
+    )
     if transition is not None:
         labels.append("T")
         values.append(transition.channels_out)
@@ -477,10 +634,14 @@ def channel_chart(plan: ChannelPlan, block: int = 1):
     ax.set_xticks(range(0, len(labels), step), labels[::step])
     ax.set_xlabel("dense layer ℓ (in = block input k0, T = transition)")
     ax.set_ylabel("channels")
-    title = (f"Dense Block {view['block']}: k0 = {view['k0']}, k = {view['growth_rate']} "
-             f"→ {layers[-1]} channels")
+    title = (
+        f"Dense Block {view['block']}: k0 = {view['k0']}, k = {view['growth_rate']} "
+        f"→ {layers[-1]} channels"
+    )
     if transition is not None:
-        title += f"; transition ⌊θ·{transition.channels_in}⌋ = {transition.channels_out}"
+        title += (
+            f"; transition ⌊θ·{transition.channels_in}⌋ = {transition.channels_out}"
+        )
     ax.set_title(title, fontsize=10)
     if len(values) <= 20:
         for x, v in enumerate(values):
@@ -497,7 +658,9 @@ def _diagram(plan: ChannelPlan, block: int):
     n = plan.config.blocks[block - 1]
     fig = Figure(figsize=dense_block_figsize(n))
     ax = fig.subplots()
-    draw_dense_block(n, plan.config.growth_rate, plan.block_input_channels(block), ax=ax)
+    draw_dense_block(
+        n, plan.config.growth_rate, plan.block_input_channels(block), ax=ax
+    )
     return fig
 
 
@@ -508,9 +671,11 @@ def _table_html(view: dict) -> str:
         f'<td data-col="size">{b["size"]}</td></tr>'
         for b in view["boundaries"]
     )
-    return ('<table class="densenet-live-table" style="border-collapse:collapse">'
-            "<thead><tr><th>where</th><th>layer</th><th>channels in</th><th>channels out</th>"
-            f"<th>feature map after</th></tr></thead><tbody>{rows}</tbody></table>")
+    return (
+        '<table class="densenet-live-table" style="border-collapse:collapse">'
+        "<thead><tr><th>where</th><th>layer</th><th>channels in</th><th>channels out</th>"
+        f"<th>feature map after</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def _totals_html(view: dict) -> str:
@@ -518,9 +683,9 @@ def _totals_html(view: dict) -> str:
         f'<div class="densenet-live-totals"><b>Dense Block {view["block"]}</b>, channels after each layer: '
         f'<span data-role="layers">{", ".join(map(str, view["layers"]))}</span><br>'
         f'<b>parameters</b>: <span data-role="params">{view["params"]:,}</span> ({_human(view["params"])}; '
-        f'{view["non_trainable"]:,} of them BN moving statistics, not trainable) &nbsp; '
+        f"{view['non_trainable']:,} of them BN moving statistics, not trainable) &nbsp; "
         f'<b>multiply-adds per image</b>: <span data-role="macs">{view["macs"]:,}</span> '
-        f'({_human(view["macs"])})</div>'
+        f"({_human(view['macs'])})</div>"
     )
 
 
@@ -545,30 +710,85 @@ class LiveExplorer:
         wide = w.Layout(width="330px")
         style = {"description_width": "110px"}
         self.controls = dict(
-            preset=w.Dropdown(options=[(v["label"], k) for k, v in PRESETS.items()], value=preset,
-                              description="preset", layout=wide, style=style),
-            growth_rate=w.IntSlider(value=s["growth_rate"], min=LIMITS["growth_rate"][0],
-                                    max=LIMITS["growth_rate"][1], description="growth rate k",
-                                    continuous_update=False, layout=wide, style=style),
-            compression=w.FloatSlider(value=s["compression"], min=LIMITS["compression"][0],
-                                      max=LIMITS["compression"][1], step=0.01, description="compression θ",
-                                      readout_format=".2f", continuous_update=False, layout=wide, style=style),
-            blocks=w.Text(value=", ".join(map(str, s["blocks"])), description="layers per block",
-                          continuous_update=False, layout=wide, style=style),
-            init_channels=w.Text(value="2k" if s["init_channels"] is None else str(s["init_channels"]),
-                                 description="initial channels", placeholder="2k",
-                                 continuous_update=False, layout=wide, style=style),
-            bottleneck=w.Checkbox(value=s["bottleneck"], description="bottleneck (DenseNet-B)",
-                                  indent=False, layout=w.Layout(width="250px")),
-            stem=w.Dropdown(options=[("ImageNet: 7x7/2 conv + max pool", "imagenet"),
-                                     ("CIFAR: 3x3 conv", "cifar")],
-                            value=s["stem"], description="stem", layout=wide, style=style),
-            input_size=w.IntText(value=s["input_size"], description="input size (px)",
-                                 continuous_update=False, layout=wide, style=style),
-            classes=w.IntText(value=s["classes"], description="classes",
-                              continuous_update=False, layout=wide, style=style),
-            block=w.Dropdown(options=self._block_options(), value=self.block,
-                             description="show block", layout=wide, style=style),
+            preset=w.Dropdown(
+                options=[(v["label"], k) for k, v in PRESETS.items()],
+                value=preset,
+                description="preset",
+                layout=wide,
+                style=style,
+            ),
+            growth_rate=w.IntSlider(
+                value=s["growth_rate"],
+                min=LIMITS["growth_rate"][0],
+                max=LIMITS["growth_rate"][1],
+                description="growth rate k",
+                continuous_update=False,
+                layout=wide,
+                style=style,
+            ),
+            compression=w.FloatSlider(
+                value=s["compression"],
+                min=LIMITS["compression"][0],
+                max=LIMITS["compression"][1],
+                step=0.01,
+                description="compression θ",
+                readout_format=".2f",
+                continuous_update=False,
+                layout=wide,
+                style=style,
+            ),
+            blocks=w.Text(
+                value=", ".join(map(str, s["blocks"])),
+                description="layers per block",
+                continuous_update=False,
+                layout=wide,
+                style=style,
+            ),
+            init_channels=w.Text(
+                value="2k" if s["init_channels"] is None else str(s["init_channels"]),
+                description="initial channels",
+                placeholder="2k",
+                continuous_update=False,
+                layout=wide,
+                style=style,
+            ),
+            bottleneck=w.Checkbox(
+                value=s["bottleneck"],
+                description="bottleneck (DenseNet-B)",
+                indent=False,
+                layout=w.Layout(width="250px"),
+            ),
+            stem=w.Dropdown(
+                options=[
+                    ("ImageNet: 7x7/2 conv + max pool", "imagenet"),
+                    ("CIFAR: 3x3 conv", "cifar"),
+                ],
+                value=s["stem"],
+                description="stem",
+                layout=wide,
+                style=style,
+            ),
+            input_size=w.IntText(
+                value=s["input_size"],
+                description="input size (px)",
+                continuous_update=False,
+                layout=wide,
+                style=style,
+            ),
+            classes=w.IntText(
+                value=s["classes"],
+                description="classes",
+                continuous_update=False,
+                layout=wide,
+                style=style,
+            ),
+            block=w.Dropdown(
+                options=self._block_options(),
+                value=self.block,
+                description="show block",
+                layout=wide,
+                style=style,
+            ),
         )
         self.message = w.HTML(layout=w.Layout(min_height="1.5em"))
         self.table = w.HTML()
@@ -582,20 +802,46 @@ class LiveExplorer:
             "if moving a slider changes nothing, this is a static copy; use the kernel-free explorer instead."
         )
         c = self.controls
-        self.widget = w.VBox([
-            header,
-            w.HBox([
-                w.VBox([c["preset"], c["growth_rate"], c["compression"], c["blocks"], c["init_channels"]]),
-                w.VBox([c["stem"], c["input_size"], c["classes"], c["bottleneck"], c["block"]]),
-            ]),
-            self.message, self.totals, self.chart, self.diagram, self.table,
-        ])
+        self.widget = w.VBox(
+            [
+                header,
+                w.HBox(
+                    [
+                        w.VBox(
+                            [
+                                c["preset"],
+                                c["growth_rate"],
+                                c["compression"],
+                                c["blocks"],
+                                c["init_channels"],
+                            ]
+                        ),
+                        w.VBox(
+                            [
+                                c["stem"],
+                                c["input_size"],
+                                c["classes"],
+                                c["bottleneck"],
+                                c["block"],
+                            ]
+                        ),
+                    ]
+                ),
+                self.message,
+                self.totals,
+                self.chart,
+                self.diagram,
+                self.table,
+            ]
+        )
         for name, control in c.items():
             control.observe(self._on_change(name), names="value")
         self.render()
 
     def _block_options(self):
-        return [(f"Dense Block {i}", i) for i in range(1, len(self.settings["blocks"]) + 1)]
+        return [
+            (f"Dense Block {i}", i) for i in range(1, len(self.settings["blocks"]) + 1)
+        ]
 
     def _on_change(self, name):
         def handler(change):
@@ -608,6 +854,7 @@ class LiveExplorer:
                 self.render()
             else:
                 self.apply({name: change["new"]})
+
         return handler
 
     def load_preset(self, preset: str) -> None:
@@ -625,10 +872,15 @@ class LiveExplorer:
         changed, self.settings = settings != self.settings, settings
         self.block = min(self.block, len(self.settings["blocks"]))
         self._sync_controls()
-        if messages or changed:  # a message stays until a change is accepted without one
+        if (
+            messages or changed
+        ):  # a message stays until a change is accepted without one
             self.message.value = (
-                "" if not messages else
-                '<div role="alert" style="color:#b00020">' + "<br>".join(html.escape(m) for m in messages) + "</div>"
+                ""
+                if not messages
+                else '<div role="alert" style="color:#b00020">'
+                + "<br>".join(html.escape(m) for m in messages)
+                + "</div>"
             )
         self.render()
         return messages
@@ -640,7 +892,9 @@ class LiveExplorer:
             c["growth_rate"].value = s["growth_rate"]
             c["compression"].value = s["compression"]
             c["blocks"].value = ", ".join(map(str, s["blocks"]))
-            c["init_channels"].value = "2k" if s["init_channels"] is None else str(s["init_channels"])
+            c["init_channels"].value = (
+                "2k" if s["init_channels"] is None else str(s["init_channels"])
+            )
             c["bottleneck"].value = s["bottleneck"]
             c["stem"].value = s["stem"]
             c["input_size"].value = s["input_size"]
@@ -676,7 +930,9 @@ class LiveExplorer:
         display(self.widget)
 
 
-def live_explorer(preset: str = "densenet121", block: int = 1, **settings) -> LiveExplorer:
+def live_explorer(
+    preset: str = "densenet121", block: int = 1, **settings
+) -> LiveExplorer:
     """The live growth-rate explorer (core ipywidgets; needs a running kernel).
 
     Sliders for k and θ, text boxes for the block sizes, initial channels,

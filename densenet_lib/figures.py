@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from .config import check_choice, check_int
 
-
 BAR_HEIGHT = 2.2
 
 
@@ -20,8 +19,14 @@ def dense_block_figsize(num_layers: int, show_inputs: bool = True) -> tuple:
     return (1.5 * (num_layers + 2) + 0.5, height)
 
 
-def draw_dense_block(num_layers: int = 4, growth_rate: int = 4, init_channels: int | None = None, ax=None,
-                     *, show_inputs: bool = True):
+def draw_dense_block(
+    num_layers: int = 4,
+    growth_rate: int = 4,
+    init_channels: int | None = None,
+    ax=None,
+    *,
+    show_inputs: bool = True,
+):
     """The paper's Figure 1: a Dense Block whose every layer feeds every later one.
 
     Node 0 is the block's input x_0 (``init_channels`` = k_0, default 2k);
@@ -38,9 +43,16 @@ def draw_dense_block(num_layers: int = 4, growth_rate: int = 4, init_channels: i
 
     num_layers = check_int("num_layers", num_layers)
     k = check_int("growth_rate", growth_rate)
-    k0 = check_int("init_channels", init_channels) if init_channels is not None else 2 * k
+    k0 = (
+        check_int("init_channels", init_channels)
+        if init_channels is not None
+        else 2 * k
+    )
     out = k0 + k * num_layers
-    bar_top, bar_height = -0.75, BAR_HEIGHT  # the tallest bar (the output) is bar_height high
+    bar_top, bar_height = (
+        -0.75,
+        BAR_HEIGHT,
+    )  # the tallest bar (the output) is bar_height high
     if ax is None:
         _, ax = plt.subplots(figsize=dense_block_figsize(num_layers, show_inputs))
     colors = plt.get_cmap("tab10")
@@ -58,17 +70,44 @@ def draw_dense_block(num_layers: int = 4, growth_rate: int = 4, init_channels: i
         y = bar_top
         for j, channels in enumerate(channels_from):
             h = bar_height * channels / out
-            ax.add_patch(Rectangle((x - 0.3, y - h), 0.6, h, facecolor=colors(j % 10), alpha=0.85,
-                                   edgecolor="white", linewidth=0.5))
+            ax.add_patch(
+                Rectangle(
+                    (x - 0.3, y - h),
+                    0.6,
+                    h,
+                    facecolor=colors(j % 10),
+                    alpha=0.85,
+                    edgecolor="white",
+                    linewidth=0.5,
+                )
+            )
             y -= h
         ax.text(x, y - 0.08, label, ha="center", va="top", fontsize=9)
 
     for l in range(num_layers + 1):
         x = 1.5 * l
-        ax.add_patch(FancyBboxPatch((x - box_w / 2, -box_h / 2), box_w, box_h, boxstyle="round,pad=0.05",
-                                    facecolor=colors(l % 10), alpha=0.85, edgecolor="black"))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - box_w / 2, -box_h / 2),
+                box_w,
+                box_h,
+                boxstyle="round,pad=0.05",
+                facecolor=colors(l % 10),
+                alpha=0.85,
+                edgecolor="black",
+            )
+        )
         label = "$x_0$" if l == 0 else f"$H_{{{l}}}$"
-        ax.text(x, 0.08, label, ha="center", va="center", fontsize=13, color="white", weight="bold")
+        ax.text(
+            x,
+            0.08,
+            label,
+            ha="center",
+            va="center",
+            fontsize=13,
+            color="white",
+            weight="bold",
+        )
         detail = f"{k0} ch" if l == 0 else f"+{k}"
         ax.text(x, -0.22, detail, ha="center", va="center", fontsize=9, color="white")
         if l > 0:
@@ -79,18 +118,29 @@ def draw_dense_block(num_layers: int = 4, growth_rate: int = 4, init_channels: i
                 ax.text(x, -0.8, label, ha="center", va="top", fontsize=9)
         for j in range(l):  # x_j -> H_l; longer arcs bend more, so they nest
             x_from = 1.5 * j
-            ax.add_patch(FancyArrowPatch((x_from, box_h / 2 + 0.05), (x - 0.12, box_h / 2 + 0.05),
-                                         connectionstyle=f"arc3,rad=-{arc_rad(l - j):.4f}",
-                                         arrowstyle="-|>", mutation_scale=9, lw=1.1,
-                                         color=colors(j % 10), alpha=0.9))
+            ax.add_patch(
+                FancyArrowPatch(
+                    (x_from, box_h / 2 + 0.05),
+                    (x - 0.12, box_h / 2 + 0.05),
+                    connectionstyle=f"arc3,rad=-{arc_rad(l - j):.4f}",
+                    arrowstyle="-|>",
+                    mutation_scale=9,
+                    lw=1.1,
+                    color=colors(j % 10),
+                    alpha=0.9,
+                )
+            )
     right = 1.5 * num_layers + 0.8
     if show_inputs:
         x_out = 1.5 * (num_layers + 1)
         ax.text(x_out, 0, "block\noutput", ha="center", va="center", fontsize=9)
         stacked_bar(x_out, [k0] + [k] * num_layers, f"out: {out}")
         right = x_out + 0.8
-    ax.set_title(f"Dense Block: {num_layers} layers, growth rate k = {k}, $k_0$ = {k0}\n"
-                 f"{out} channels out, {num_layers * (num_layers + 1) // 2} connections", fontsize=10)
+    ax.set_title(
+        f"Dense Block: {num_layers} layers, growth rate k = {k}, $k_0$ = {k0}\n"
+        f"{out} channels out, {num_layers * (num_layers + 1) // 2} connections",
+        fontsize=10,
+    )
     ax.set_xlim(-0.8, right)
     ax.set_ylim(bar_top - bar_height - 0.45 if show_inputs else -1.2, arc_top + 0.2)
     ax.set_aspect("equal")
@@ -98,7 +148,9 @@ def draw_dense_block(num_layers: int = 4, growth_rate: int = 4, init_channels: i
     return ax
 
 
-def residual_block_layers(preactivation: bool = True, shortcut: str = "identity") -> dict:
+def residual_block_layers(
+    preactivation: bool = True, shortcut: str = "identity"
+) -> dict:
     """The layers of one :func:`densenet_lib.residual_block`, read off a built block.
 
     Returns ``{"main": [...], "shortcut": [...], "after": [...]}``: the class
@@ -117,7 +169,14 @@ def residual_block_layers(preactivation: bool = True, shortcut: str = "identity"
         raise ValueError(f"preactivation must be True or False, got {preactivation!r}")
     filters, stride = (16, 1) if shortcut == "identity" else (32, 2)
     inputs = keras.Input((8, 8, 16))
-    outputs = residual_block(inputs, filters, "b", stride=stride, shortcut=shortcut, preactivation=preactivation)
+    outputs = residual_block(
+        inputs,
+        filters,
+        "b",
+        stride=stride,
+        shortcut=shortcut,
+        preactivation=preactivation,
+    )
     model = keras.Model(inputs, outputs)
     parts = {"main": [], "shortcut": [], "after": []}
     seen_add = False
@@ -138,7 +197,9 @@ _SHORT = {"Conv2D": "Conv", "BatchNormalization": "BN", "Activation": "ReLU"}
 _COLOR = {"Conv2D": "#4c72b0", "BatchNormalization": "#dd8452", "Activation": "#55a868"}
 
 
-def draw_residual_block(preactivation: bool = True, shortcut: str = "identity", ax=None):
+def draw_residual_block(
+    preactivation: bool = True, shortcut: str = "identity", ax=None
+):
     """One residual block, x_l = F(x_{l-1}) + shortcut(x_{l-1}) (He et al. 2016).
 
     The boxes are the layers :func:`densenet_lib.residual_block` builds, in
@@ -157,12 +218,34 @@ def draw_residual_block(preactivation: bool = True, shortcut: str = "identity", 
     step, w, h = 1.0, 0.8, 0.6
 
     def box(x, y, kind, label=None, width=w):
-        ax.add_patch(FancyBboxPatch((x - width / 2, y - h / 2), width, h, boxstyle="round,pad=0.03",
-                                    facecolor=_COLOR[kind], edgecolor="black", alpha=0.9))
-        ax.text(x, y, label or _SHORT[kind], ha="center", va="center", fontsize=9, color="white", weight="bold")
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - width / 2, y - h / 2),
+                width,
+                h,
+                boxstyle="round,pad=0.03",
+                facecolor=_COLOR[kind],
+                edgecolor="black",
+                alpha=0.9,
+            )
+        )
+        ax.text(
+            x,
+            y,
+            label or _SHORT[kind],
+            ha="center",
+            va="center",
+            fontsize=9,
+            color="white",
+            weight="bold",
+        )
 
     def arrow(a, b, **kw):
-        ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=10, lw=1.1, color="black", **kw))
+        ax.add_patch(
+            FancyArrowPatch(
+                a, b, arrowstyle="-|>", mutation_scale=10, lw=1.1, color="black", **kw
+            )
+        )
 
     ax.text(0, 0, "$x_{\\ell-1}$", ha="center", va="center", fontsize=12)
     strided = bool(parts["shortcut"])  # the projection block halves the size
@@ -187,8 +270,14 @@ def draw_residual_block(preactivation: bool = True, shortcut: str = "identity", 
     else:
         ax.plot([0, 0, x_add], [0.25, top, top], color="black", lw=1.1)
         label = "identity shortcut"
-    ax.text(x_add / 2, top + 0.45 if parts["shortcut"] else top + 0.15, label, ha="center", va="bottom",
-            fontsize=9)
+    ax.text(
+        x_add / 2,
+        top + 0.45 if parts["shortcut"] else top + 0.15,
+        label,
+        ha="center",
+        va="bottom",
+        fontsize=9,
+    )
     arrow((x_add, top), (x_add, 0.2))
     x = x_add
     for kind in parts["after"]:
@@ -198,7 +287,9 @@ def draw_residual_block(preactivation: bool = True, shortcut: str = "identity", 
     end = x + step
     arrow((x + (0.2 if x == x_add else w / 2), 0), (end - 0.25, 0))
     ax.text(end, 0, "$x_\\ell$", ha="center", va="center", fontsize=12)
-    order = "pre-activation (BN-ReLU-Conv)" if preactivation else "original (Conv-BN-ReLU)"
+    order = (
+        "pre-activation (BN-ReLU-Conv)" if preactivation else "original (Conv-BN-ReLU)"
+    )
     ax.set_title(f"Residual block, {order}, {shortcut} shortcut", fontsize=10)
     ax.set_xlim(-0.5, end + 0.5)
     ax.set_ylim(-0.5, top + 0.9)

@@ -32,7 +32,9 @@ def layer_output_elements(model) -> dict:
     """
     layers = getattr(model, "layers", None)
     if layers is None:
-        raise ValueError(f"model must be a built Keras model, got {type(model).__name__}")
+        raise ValueError(
+            f"model must be a built Keras model, got {type(model).__name__}"
+        )
     counts = {}
     for layer in layers:
         if type(layer).__name__ == "InputLayer":
@@ -40,15 +42,19 @@ def layer_output_elements(model) -> dict:
         try:
             outputs = layer.output
         except (AttributeError, ValueError) as error:
-            raise ValueError(f"model: layer {layer.name!r} has no output shape yet; build the model "
-                             f"on a keras.Input first ({error})") from None
+            raise ValueError(
+                f"model: layer {layer.name!r} has no output shape yet; build the model "
+                f"on a keras.Input first ({error})"
+            ) from None
         outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
         total = 0
         for tensor in outputs:
             shape = tuple(tensor.shape)[1:]
             if any(size is None for size in shape):
-                raise ValueError(f"model: layer {layer.name!r} has output shape {tuple(tensor.shape)}; "
-                                 "count feature maps on a model built with a fixed input size")
+                raise ValueError(
+                    f"model: layer {layer.name!r} has output shape {tuple(tensor.shape)}; "
+                    "count feature maps on a model built with a fixed input size"
+                )
             total += math.prod(shape)
         counts[layer.name] = total
     return counts
@@ -64,8 +70,15 @@ def feature_map_elements(model) -> int:
     return sum(layer_output_elements(model).values())
 
 
-def dense_block_elements(num_layers: int, growth_rate: int, init_channels: int, height: int = 1,
-                         width: int = 1, bottleneck: bool = False, count: str = "all_outputs") -> int:
+def dense_block_elements(
+    num_layers: int,
+    growth_rate: int,
+    init_channels: int,
+    height: int = 1,
+    width: int = 1,
+    bottleneck: bool = False,
+    count: str = "all_outputs",
+) -> int:
     """Feature-map elements of one Dense Block for one example, by arithmetic.
 
     Layer l receives c_l = k_0 + k(l - 1) channels (``init_channels`` = k_0,
@@ -94,5 +107,7 @@ def dense_block_elements(num_layers: int, growth_rate: int, init_channels: int, 
     if count == "concatenations":
         return concatenations * area
     inputs = L * k0 + k * L * (L - 1) // 2  # sum of c_l
-    per_layer_extra = k + (12 * k if bottleneck else 0)  # the 3x3 conv; Conv1x1, BN, ReLU at 4k
+    per_layer_extra = k + (
+        12 * k if bottleneck else 0
+    )  # the 3x3 conv; Conv1x1, BN, ReLU at 4k
     return (concatenations + 2 * inputs + L * per_layer_extra) * area

@@ -45,23 +45,48 @@ class Table1Row:
 TABLE1_ROWS = (
     Table1Row("Convolution", "112 x 112", "stem", "7 x 7 conv, stride 2"),
     Table1Row("Pooling", "56 x 56", "stem", "3 x 3 max pool, stride 2"),
-    Table1Row("Dense Block (1)", "56 x 56", "dense_block", "[1 x 1 conv, 3 x 3 conv] x n", 0),
-    Table1Row("Transition Layer (1)", "56 x 56 -> 28 x 28", "transition",
-              "1 x 1 conv, then 2 x 2 average pool, stride 2"),
-    Table1Row("Dense Block (2)", "28 x 28", "dense_block", "[1 x 1 conv, 3 x 3 conv] x n", 1),
-    Table1Row("Transition Layer (2)", "28 x 28 -> 14 x 14", "transition",
-              "1 x 1 conv, then 2 x 2 average pool, stride 2"),
-    Table1Row("Dense Block (3)", "14 x 14", "dense_block", "[1 x 1 conv, 3 x 3 conv] x n", 2),
-    Table1Row("Transition Layer (3)", "14 x 14 -> 7 x 7", "transition",
-              "1 x 1 conv, then 2 x 2 average pool, stride 2"),
-    Table1Row("Dense Block (4)", "7 x 7", "dense_block", "[1 x 1 conv, 3 x 3 conv] x n", 3),
-    Table1Row("Classification Layer", "1 x 1", "head",
-              "7 x 7 global average pool, 1000D fully-connected, softmax"),
+    Table1Row(
+        "Dense Block (1)", "56 x 56", "dense_block", "[1 x 1 conv, 3 x 3 conv] x n", 0
+    ),
+    Table1Row(
+        "Transition Layer (1)",
+        "56 x 56 -> 28 x 28",
+        "transition",
+        "1 x 1 conv, then 2 x 2 average pool, stride 2",
+    ),
+    Table1Row(
+        "Dense Block (2)", "28 x 28", "dense_block", "[1 x 1 conv, 3 x 3 conv] x n", 1
+    ),
+    Table1Row(
+        "Transition Layer (2)",
+        "28 x 28 -> 14 x 14",
+        "transition",
+        "1 x 1 conv, then 2 x 2 average pool, stride 2",
+    ),
+    Table1Row(
+        "Dense Block (3)", "14 x 14", "dense_block", "[1 x 1 conv, 3 x 3 conv] x n", 2
+    ),
+    Table1Row(
+        "Transition Layer (3)",
+        "14 x 14 -> 7 x 7",
+        "transition",
+        "1 x 1 conv, then 2 x 2 average pool, stride 2",
+    ),
+    Table1Row(
+        "Dense Block (4)", "7 x 7", "dense_block", "[1 x 1 conv, 3 x 3 conv] x n", 3
+    ),
+    Table1Row(
+        "Classification Layer",
+        "1 x 1",
+        "head",
+        "7 x 7 global average pool, 1000D fully-connected, softmax",
+    ),
 )
 """Table 1, row by row (output sizes for a 224 x 224 input)."""
 
 
 # --- Table 2: error rates (%) on CIFAR and SVHN ----------------------------
+
 
 @dataclass(frozen=True)
 class Table2Row:
@@ -87,12 +112,78 @@ class Table2Row:
 
 
 TABLE2 = (
-    Table2Row("densenet40_k12", "DenseNet (k = 12)", 40, 12, 1.0, 7.00, 5.24, 27.55, 24.42, 1.79),
-    Table2Row("densenet100_k12", "DenseNet (k = 12)", 100, 12, 7.0, 5.77, 4.10, 23.79, 20.20, 1.67),
-    Table2Row("densenet100_k24", "DenseNet (k = 24)", 100, 24, 27.2, 5.83, 3.74, 23.42, 19.25, 1.59),
-    Table2Row("densenet_bc100_k12", "DenseNet-BC (k = 12)", 100, 12, 0.8, 5.92, 4.51, 24.15, 22.27, 1.76),
-    Table2Row("densenet_bc250_k24", "DenseNet-BC (k = 24)", 250, 24, 15.3, 5.19, 3.62, 19.64, 17.60, 1.74),
-    Table2Row("densenet_bc190_k40", "DenseNet-BC (k = 40)", 190, 40, 25.6, None, 3.46, None, 17.18, None),
+    Table2Row(
+        "densenet40_k12",
+        "DenseNet (k = 12)",
+        40,
+        12,
+        1.0,
+        7.00,
+        5.24,
+        27.55,
+        24.42,
+        1.79,
+    ),
+    Table2Row(
+        "densenet100_k12",
+        "DenseNet (k = 12)",
+        100,
+        12,
+        7.0,
+        5.77,
+        4.10,
+        23.79,
+        20.20,
+        1.67,
+    ),
+    Table2Row(
+        "densenet100_k24",
+        "DenseNet (k = 24)",
+        100,
+        24,
+        27.2,
+        5.83,
+        3.74,
+        23.42,
+        19.25,
+        1.59,
+    ),
+    Table2Row(
+        "densenet_bc100_k12",
+        "DenseNet-BC (k = 12)",
+        100,
+        12,
+        0.8,
+        5.92,
+        4.51,
+        24.15,
+        22.27,
+        1.76,
+    ),
+    Table2Row(
+        "densenet_bc250_k24",
+        "DenseNet-BC (k = 24)",
+        250,
+        24,
+        15.3,
+        5.19,
+        3.62,
+        19.64,
+        17.60,
+        1.74,
+    ),
+    Table2Row(
+        "densenet_bc190_k40",
+        "DenseNet-BC (k = 40)",
+        190,
+        40,
+        25.6,
+        None,
+        3.46,
+        None,
+        17.18,
+        None,
+    ),
 )
 """Table 2's six DenseNet rows; ``preset`` names the matching ``densenet_lib.CIFAR_PRESETS`` entry."""
 

@@ -80,11 +80,19 @@ class ChannelPlan:
 
     def block(self, index: int) -> list:
         """Channels after each dense layer of Dense Block ``index`` (1-based)."""
-        return [r.channels_out for r in self.rows if r.kind == "dense_layer" and r.block == index]
+        return [
+            r.channels_out
+            for r in self.rows
+            if r.kind == "dense_layer" and r.block == index
+        ]
 
     def block_input_channels(self, index: int) -> int:
         """k_0 of Dense Block ``index``: the channels that enter it."""
-        return next(r.channels_in for r in self.rows if r.kind == "dense_layer" and r.block == index)
+        return next(
+            r.channels_in
+            for r in self.rows
+            if r.kind == "dense_layer" and r.block == index
+        )
 
     def boundaries(self) -> list:
         """The rows at block and transition boundaries: stem, each block's
@@ -92,7 +100,9 @@ class ChannelPlan:
         out = []
         for i, row in enumerate(self.rows):
             nxt = self.rows[i + 1] if i + 1 < len(self.rows) else None
-            last_of_block = row.kind == "dense_layer" and (nxt is None or nxt.kind != "dense_layer")
+            last_of_block = row.kind == "dense_layer" and (
+                nxt is None or nxt.kind != "dense_layer"
+            )
             if row.kind != "dense_layer" or last_of_block:
                 out.append(row)
         return out
@@ -131,8 +141,13 @@ def channel_plan(config: DenseNetConfig | None = None, **kwargs) -> ChannelPlan:
         params, fixed = 9 * c_in * c, 0
         macs = _times(_area(height, width), 9 * c_in * c)
         name = "conv1_conv"
-    height, width = spatial_after_stem(height, config.stem), spatial_after_stem(width, config.stem)
-    rows.append(PlanRow(name, "stem", None, c_in, c, height, width, params, fixed, macs))
+    height, width = (
+        spatial_after_stem(height, config.stem),
+        spatial_after_stem(width, config.stem),
+    )
+    rows.append(
+        PlanRow(name, "stem", None, c_in, c, height, width, params, fixed, macs)
+    )
 
     last = len(config.blocks) - 1
     for i, num_layers in enumerate(config.blocks):
@@ -147,10 +162,20 @@ def channel_plan(config: DenseNetConfig | None = None, **kwargs) -> ChannelPlan:
             else:
                 weights = 9 * c * k
                 params = bn + weights
-            rows.append(PlanRow(
-                f"conv{stage}_block{j + 1}_concat", "dense_layer", i + 1,
-                c, c + k, height, width, params, fixed, _times(area, weights),
-            ))
+            rows.append(
+                PlanRow(
+                    f"conv{stage}_block{j + 1}_concat",
+                    "dense_layer",
+                    i + 1,
+                    c,
+                    c + k,
+                    height,
+                    width,
+                    params,
+                    fixed,
+                    _times(area, weights),
+                )
+            )
             c += k
         if i < last:
             c_out = compressed_channels(c, config.compression)
@@ -158,10 +183,20 @@ def channel_plan(config: DenseNetConfig | None = None, **kwargs) -> ChannelPlan:
             macs = _times(area, c * c_out)
             height = None if height is None else height // 2
             width = None if width is None else width // 2
-            rows.append(PlanRow(
-                f"pool{stage}_pool", "transition", i + 1,
-                c, c_out, height, width, bn + c * c_out, fixed, macs,
-            ))
+            rows.append(
+                PlanRow(
+                    f"pool{stage}_pool",
+                    "transition",
+                    i + 1,
+                    c,
+                    c_out,
+                    height,
+                    width,
+                    bn + c * c_out,
+                    fixed,
+                    macs,
+                )
+            )
             c = c_out
 
     # Head: BN + ReLU, then global pooling and the classifier.
@@ -173,5 +208,7 @@ def channel_plan(config: DenseNetConfig | None = None, **kwargs) -> ChannelPlan:
         name = {"avg": "avg_pool", "max": "max_pool", None: "relu"}[config.pooling]
         c_out, params, macs = c, bn, 0
         out_h, out_w = (1, 1) if config.pooling else (height, width)
-    rows.append(PlanRow(name, "head", None, c, c_out, out_h, out_w, params, fixed, macs))
+    rows.append(
+        PlanRow(name, "head", None, c, c_out, out_h, out_w, params, fixed, macs)
+    )
     return ChannelPlan(config, tuple(rows))

@@ -45,7 +45,7 @@ class Profile:
         """The value for this profile: ``epochs = profile.pick(quick=2, full=300)``."""
         return full if self.is_full else quick
 
-    def announce(self, data: str) -> "Profile":
+    def announce(self, data: str) -> Profile:
         """Print which profile runs and what data it uses (every chapter's first output)."""
         print(self)
         print(f"Data: {data}")
@@ -60,11 +60,15 @@ def current_profile() -> Profile:
     forced = os.environ.get(PROFILE_ENV, "").strip().lower()
     if forced:
         if forced not in PROFILES:
-            raise ValueError(f"{PROFILE_ENV} must be one of {list(PROFILES)}, got {forced!r}")
+            raise ValueError(
+                f"{PROFILE_ENV} must be one of {list(PROFILES)}, got {forced!r}"
+            )
         return Profile(forced, f"set by {PROFILE_ENV}")
     gpus = gpu_count()
     if gpus:
-        return Profile("full", f"{gpus} GPU(s) found; set {PROFILE_ENV}=quick for a short run")
+        return Profile(
+            "full", f"{gpus} GPU(s) found; set {PROFILE_ENV}=quick for a short run"
+        )
     return Profile("quick", f"no GPU found; set {PROFILE_ENV}=full for the real run")
 
 
@@ -85,6 +89,8 @@ def record_metrics(**metrics) -> None:
             stored = json.load(f)
     except (OSError, ValueError):
         stored = {}
-    stored.update({k: v.item() if hasattr(v, "item") else v for k, v in metrics.items()})  # NumPy scalars
+    stored.update(
+        {k: v.item() if hasattr(v, "item") else v for k, v in metrics.items()}
+    )  # NumPy scalars
     with open(path, "w") as f:
         json.dump(stored, f, indent=1)

@@ -38,7 +38,12 @@ def learning_rates(recipe: Recipe) -> np.ndarray:
     Read off the recipe's own schedule in the middle of each epoch.
     """
     schedule = recipe.learning_rate_schedule(steps_per_epoch=2)
-    return np.array([float(keras.ops.convert_to_numpy(schedule(2 * epoch + 1))) for epoch in range(recipe.epochs)])
+    return np.array(
+        [
+            float(keras.ops.convert_to_numpy(schedule(2 * epoch + 1)))
+            for epoch in range(recipe.epochs)
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,9 @@ def _history_dict(history) -> dict:
     return {key: [float(v) for v in values] for key, values in history.history.items()}
 
 
-def train_or_load(build_model, data: ImageData, recipe: Recipe, folder, **fit_kwargs) -> Run:
+def train_or_load(
+    build_model, data: ImageData, recipe: Recipe, folder, **fit_kwargs
+) -> Run:
     """Train with :func:`densenet_lib.training.fit`, or load the run if it finished before.
 
     ``folder`` holds one run: ``backup/`` while it trains (fit resumes from it
@@ -96,13 +103,21 @@ def train_or_load(build_model, data: ImageData, recipe: Recipe, folder, **fit_kw
                 f"not {recipe.epochs} epochs on {data.name!r}: choose another folder or delete it"
             )
         model = keras.saving.load_model(model_path, compile=False)
-        print(f"{model.name}: loaded the finished run in {folder} (delete the folder to train again)")
-        return Run(model.name, model.count_params(), data.name, recipe, saved["history"], model)
+        print(
+            f"{model.name}: loaded the finished run in {folder} (delete the folder to train again)"
+        )
+        return Run(
+            model.name, model.count_params(), data.name, recipe, saved["history"], model
+        )
     folder.mkdir(parents=True, exist_ok=True)
-    model, history = fit(build_model, data, recipe, backup_dir=folder / BACKUP_FOLDER, **fit_kwargs)
+    model, history = fit(
+        build_model, data, recipe, backup_dir=folder / BACKUP_FOLDER, **fit_kwargs
+    )
     record = _history_dict(history)
     model.save(model_path)
-    history_path.write_text(json.dumps({"data": data.name, "epochs": recipe.epochs, "history": record}))
+    history_path.write_text(
+        json.dumps({"data": data.name, "epochs": recipe.epochs, "history": record})
+    )
     return Run(model.name, model.count_params(), data.name, recipe, record, model)
 
 
@@ -144,7 +159,9 @@ def results_table(runs) -> str:
     paper's Table 2 error (after 300 epochs) of the same network on the same data, where
     there is one ("-" for a network Table 2 does not list, "not in the paper" for data it
     did not use)."""
-    header = f"{'model':<18} {'params':>8} {'data':<8} {'epochs':>6} {'error':>7}  Table 2"
+    header = (
+        f"{'model':<18} {'params':>8} {'data':<8} {'epochs':>6} {'error':>7}  Table 2"
+    )
     lines = [header, "-" * len(header)]
     for run in runs:
         column = paper_column(run.data, run.recipe.augment)
@@ -155,8 +172,10 @@ def results_table(runs) -> str:
             reference = "not in the paper"
         else:
             reference = "-"
-        lines.append(f"{run.name:<18} {run.params:>8,} {run.data:<8} {run.epochs:>6} "
-                     f"{100 * run.test_error:>5.2f} %  {reference}")
+        lines.append(
+            f"{run.name:<18} {run.params:>8,} {run.data:<8} {run.epochs:>6} "
+            f"{100 * run.test_error:>5.2f} %  {reference}"
+        )
     return "\n".join(lines)
 
 
@@ -177,17 +196,32 @@ def plot_learning_curves(runs, axes=None):
         epochs = np.arange(1, run.epochs + 1)
         label = f"{run.name} ({run.params:,} parameters)"
         (line,) = loss_ax.plot(epochs, run.history["loss"], label=label)
-        error_ax.plot(epochs, 100 * run.test_errors(), color=line.get_color(), label=label)
+        error_ax.plot(
+            epochs, 100 * run.test_errors(), color=line.get_color(), label=label
+        )
     recipe = runs[0].recipe
     for ax in axes:
         for fraction in recipe.lr_drops:
-            ax.axvline(int(round(fraction * recipe.epochs)) + 0.5, color="gray", lw=0.8, ls="--")
+            ax.axvline(
+                int(round(fraction * recipe.epochs)) + 0.5,
+                color="gray",
+                lw=0.8,
+                ls="--",
+            )
         ax.set_xlabel("epoch (dashed: learning rate / 10)")
-    loss_ax.set(ylabel="training loss (incl. weight decay)", yscale="log", title="Training loss")
+    loss_ax.set(
+        ylabel="training loss (incl. weight decay)", yscale="log", title="Training loss"
+    )
     # Logarithmic above 1 %, so that the last epochs' errors stay apart; linear below (an error can be 0).
     error_ax.set_yscale("symlog", linthresh=1.0, linscale=0.5)
-    error_ax.set(ylabel="test error, % (log scale above 1 %)", title=f"Test error on {runs[0].data}", ylim=(0, 100))
-    error_ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda value, _: f"{value:g}"))
+    error_ax.set(
+        ylabel="test error, % (log scale above 1 %)",
+        title=f"Test error on {runs[0].data}",
+        ylim=(0, 100),
+    )
+    error_ax.yaxis.set_major_formatter(
+        matplotlib.ticker.FuncFormatter(lambda value, _: f"{value:g}")
+    )
     error_ax.legend(fontsize=8)
     loss_ax.figure.tight_layout()
     return loss_ax.figure

@@ -17,8 +17,15 @@ from .dense_block import batch_norm, classifier_dtype
 SHORTCUTS = ("auto", "identity", "projection", None)
 
 
-def residual_block(x, filters: int, name: str, stride: int = 1, shortcut="auto",
-                   preactivation: bool = True, kernel_initializer="he_normal"):
+def residual_block(
+    x,
+    filters: int,
+    name: str,
+    stride: int = 1,
+    shortcut="auto",
+    preactivation: bool = True,
+    kernel_initializer="he_normal",
+):
     """Two 3x3 convolutions F(x) plus a shortcut: F(x) + x.
 
     ``shortcut``: ``"identity"`` adds x itself (shapes must match),
@@ -37,16 +44,29 @@ def residual_block(x, filters: int, name: str, stride: int = 1, shortcut="auto",
         shortcut = "identity" if same_shape else "projection"
 
     def conv(y, size, index, strides=1):
-        return layers.Conv2D(filters, size, strides=strides, padding="same", use_bias=False,
-                             kernel_initializer=kernel_initializer, name=f"{name}_{index}_conv")(y)
+        return layers.Conv2D(
+            filters,
+            size,
+            strides=strides,
+            padding="same",
+            use_bias=False,
+            kernel_initializer=kernel_initializer,
+            name=f"{name}_{index}_conv",
+        )(y)
 
     if preactivation:  # BN-ReLU-Conv, twice; nothing after the addition
-        y = layers.Activation("relu", name=f"{name}_1_relu")(batch_norm(f"{name}_1_bn")(x))
+        y = layers.Activation("relu", name=f"{name}_1_relu")(
+            batch_norm(f"{name}_1_bn")(x)
+        )
         y = conv(y, 3, 1, stride)
-        y = layers.Activation("relu", name=f"{name}_2_relu")(batch_norm(f"{name}_2_bn")(y))
+        y = layers.Activation("relu", name=f"{name}_2_relu")(
+            batch_norm(f"{name}_2_bn")(y)
+        )
         y = conv(y, 3, 2)
     else:  # Conv-BN-ReLU, Conv-BN, add, ReLU
-        y = layers.Activation("relu", name=f"{name}_1_relu")(batch_norm(f"{name}_1_bn")(conv(x, 3, 1, stride)))
+        y = layers.Activation("relu", name=f"{name}_1_relu")(
+            batch_norm(f"{name}_1_bn")(conv(x, 3, 1, stride))
+        )
         y = batch_norm(f"{name}_2_bn")(conv(y, 3, 2))
     if shortcut == "projection":
         x = conv(x, 1, 0, stride)
@@ -57,9 +77,17 @@ def residual_block(x, filters: int, name: str, stride: int = 1, shortcut="auto",
     return y
 
 
-def ResNetCIFAR(depth: int = 20, plain: bool = False, preactivation: bool = True, classes: int = 10,
-                input_shape=(32, 32, 3), widths=(16, 32, 64), include_top: bool = True,
-                classifier_activation="softmax", name=None) -> keras.Model:
+def ResNetCIFAR(
+    depth: int = 20,
+    plain: bool = False,
+    preactivation: bool = True,
+    classes: int = 10,
+    input_shape=(32, 32, 3),
+    widths=(16, 32, 64),
+    include_top: bool = True,
+    classifier_activation="softmax",
+    name=None,
+) -> keras.Model:
     """The CIFAR ResNet of He et al. 2016 (Sec. 4.2): depth 6n + 2.
 
     A 3x3 conv to ``widths[0]`` channels, three stages of n residual blocks
@@ -71,7 +99,9 @@ def ResNetCIFAR(depth: int = 20, plain: bool = False, preactivation: bool = True
     depth = check_int("depth", depth)
     n, rest = divmod(depth - 2, 6)
     if rest or n < 1:
-        raise ValueError(f"depth must have the form 6n + 2 with n >= 1 (8, 14, 20, 32, 56, ...), got {depth}")
+        raise ValueError(
+            f"depth must have the form 6n + 2 with n >= 1 (8, 14, 20, 32, 56, ...), got {depth}"
+        )
     check_int("classes", classes)
     input_shape = check_input_shape(input_shape)
     if not isinstance(widths, (tuple, list)) or len(widths) != 3:
@@ -79,19 +109,36 @@ def ResNetCIFAR(depth: int = 20, plain: bool = False, preactivation: bool = True
     for w in widths:
         check_int("widths", w)
     inputs = keras.Input(shape=input_shape, name="input_layer")
-    x = layers.Conv2D(widths[0], 3, padding="same", use_bias=False,
-                      kernel_initializer="he_normal", name="conv1_conv")(inputs)
+    x = layers.Conv2D(
+        widths[0],
+        3,
+        padding="same",
+        use_bias=False,
+        kernel_initializer="he_normal",
+        name="conv1_conv",
+    )(inputs)
     if not preactivation:
         x = layers.Activation("relu", name="conv1_relu")(batch_norm("conv1_bn")(x))
     for s, filters in enumerate(widths):
         for b in range(n):
             stride = 2 if s > 0 and b == 0 else 1
-            x = residual_block(x, filters, f"stage{s + 1}_block{b + 1}", stride,
-                               shortcut=None if plain else "auto", preactivation=preactivation)
+            x = residual_block(
+                x,
+                filters,
+                f"stage{s + 1}_block{b + 1}",
+                stride,
+                shortcut=None if plain else "auto",
+                preactivation=preactivation,
+            )
     if preactivation:
         x = layers.Activation("relu", name="relu")(batch_norm("bn")(x))
     x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
     if include_top:
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions", dtype=classifier_dtype())(x)
+        x = layers.Dense(
+            classes,
+            activation=classifier_activation,
+            name="predictions",
+            dtype=classifier_dtype(),
+        )(x)
     kind = "plain" if plain else "resnet"
     return keras.Model(inputs, x, name=name or f"{kind}{depth}")

@@ -69,7 +69,9 @@ class Recipe:
         if not self.weight_decay >= 0:
             raise ValueError(f"weight_decay must be >= 0, got {self.weight_decay!r}")
         if not all(0 < f < 1 for f in self.lr_drops):
-            raise ValueError(f"lr_drops must be fractions of the epochs in (0, 1), got {self.lr_drops!r}")
+            raise ValueError(
+                f"lr_drops must be fractions of the epochs in (0, 1), got {self.lr_drops!r}"
+            )
         if self.dropout is not None and not 0 <= self.dropout < 1:
             raise ValueError(f"dropout must be None or in [0, 1), got {self.dropout!r}")
         if not 0 <= self.bn_momentum < 1:
@@ -82,7 +84,7 @@ class Recipe:
             return self.dropout
         return 0.0 if self.augment else 0.2
 
-    def replace(self, **changes) -> "Recipe":
+    def replace(self, **changes) -> Recipe:
         return dataclasses.replace(self, **changes)
 
     @property
@@ -102,8 +104,11 @@ class Recipe:
         return keras.optimizers.schedules.PiecewiseConstantDecay(boundaries, values)
 
     def optimizer(self, steps_per_epoch: int) -> keras.optimizers.SGD:
-        return keras.optimizers.SGD(self.learning_rate_schedule(steps_per_epoch),
-                                    momentum=self.momentum, nesterov=self.nesterov)
+        return keras.optimizers.SGD(
+            self.learning_rate_schedule(steps_per_epoch),
+            momentum=self.momentum,
+            nesterov=self.nesterov,
+        )
 
 
 PAPER_RECIPE = Recipe()
@@ -128,7 +133,9 @@ def he_initialize(model: keras.Model, seed: int = 0) -> keras.Model:
     """Re-draw every convolution kernel as the paper's Torch code did:
     N(0, 2 / n) with n = k * k * output channels (He et al. 2015, "fan out");
     classifier biases start at 0."""
-    initializer = keras.initializers.VarianceScaling(2.0, "fan_out", "untruncated_normal", seed=seed)
+    initializer = keras.initializers.VarianceScaling(
+        2.0, "fan_out", "untruncated_normal", seed=seed
+    )
     for layer in model.layers:
         if isinstance(layer, keras.layers.Conv2D):
             layer.kernel.assign(initializer(layer.kernel.shape))
@@ -144,7 +151,16 @@ class ImageBatches(keras.utils.PyDataset):
     :meth:`set_epoch` at the start of every epoch (:class:`EpochSetter` does).
     """
 
-    def __init__(self, x, y, batch_size: int, seed: int = 0, augment: bool = False, shuffle: bool = True, **kwargs):
+    def __init__(
+        self,
+        x,
+        y,
+        batch_size: int,
+        seed: int = 0,
+        augment: bool = False,
+        shuffle: bool = True,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.x, self.y = x, y
         self.batch_size, self.seed, self.shuffle = batch_size, seed, shuffle
@@ -158,17 +174,24 @@ class ImageBatches(keras.utils.PyDataset):
         return steps_per_epoch(len(self.x), self.batch_size)
 
     def __getitem__(self, index: int):
-        order = (np.random.default_rng([self.seed, self.epoch]).permutation(len(self.x))
-                 if self.shuffle else np.arange(len(self.x)))
-        rows = order[index * self.batch_size:(index + 1) * self.batch_size]
+        order = (
+            np.random.default_rng([self.seed, self.epoch]).permutation(len(self.x))
+            if self.shuffle
+            else np.arange(len(self.x))
+        )
+        rows = order[index * self.batch_size : (index + 1) * self.batch_size]
         x, y = self.x[rows], self.y[rows]
         if self.augmenter is not None:
             # Reseed the crop and flip from (seed, epoch, batch) so a resumed run replays them.
-            seed = int(np.random.default_rng([self.seed, self.epoch, index]).integers(2**31))
+            seed = int(
+                np.random.default_rng([self.seed, self.epoch, index]).integers(2**31)
+            )
             for layer in self.augmenter.layers:
                 for generator in vars(layer).values():
                     if isinstance(generator, keras.random.SeedGenerator):
-                        generator.state.assign(np.array([seed, 0], dtype=generator.state.dtype))
+                        generator.state.assign(
+                            np.array([seed, 0], dtype=generator.state.dtype)
+                        )
             x = keras.ops.convert_to_numpy(self.augmenter(x, training=True))
         return x, y
 
@@ -191,11 +214,22 @@ def _scope(distribution):
         return contextlib.nullcontext()
     if hasattr(distribution, "scope"):
         return distribution.scope()
-    raise ValueError(f"distribution must be None or have a .scope() method, got {distribution!r}")
+    raise ValueError(
+        f"distribution must be None or have a .scope() method, got {distribution!r}"
+    )
 
 
-def fit(build_model, data: ImageData, recipe: Recipe = PAPER_RECIPE, backup_dir=None, seed: int = 0,
-        distribution=None, accelerate: bool | None = None, verbose="auto", callbacks=()):
+def fit(
+    build_model,
+    data: ImageData,
+    recipe: Recipe = PAPER_RECIPE,
+    backup_dir=None,
+    seed: int = 0,
+    distribution=None,
+    accelerate: bool | None = None,
+    verbose="auto",
+    callbacks=(),
+):
     """Train ``build_model(dropout_rate=...)`` on ``data`` with ``recipe``; return (model, history).
 
     ``data`` is normalized already (``ImageData.normalized()``). ``backup_dir``:
@@ -212,7 +246,9 @@ def fit(build_model, data: ImageData, recipe: Recipe = PAPER_RECIPE, backup_dir=
     if accelerate:
         keras.mixed_precision.set_global_policy("mixed_float16")
     keras.utils.set_random_seed(seed)
-    train = ImageBatches(data.x_train, data.y_train, recipe.batch_size, seed, recipe.augment)
+    train = ImageBatches(
+        data.x_train, data.y_train, recipe.batch_size, seed, recipe.augment
+    )
     test = ImageBatches(data.x_test, data.y_test, 256, shuffle=False)
     with _scope(distribution):
         model = build_model(dropout_rate=recipe.dropout_rate)
@@ -221,15 +257,27 @@ def fit(build_model, data: ImageData, recipe: Recipe = PAPER_RECIPE, backup_dir=
             if isinstance(layer, keras.layers.BatchNormalization):
                 layer.momentum = recipe.bn_momentum
         apply_weight_decay(model, recipe.weight_decay)
-        model.compile(optimizer=recipe.optimizer(len(train)), loss="sparse_categorical_crossentropy",
-                      metrics=["accuracy"], jit_compile=True if accelerate else "auto")
+        model.compile(
+            optimizer=recipe.optimizer(len(train)),
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+            jit_compile=True if accelerate else "auto",
+        )
     all_callbacks = [EpochSetter(train), *callbacks]
     if backup_dir is not None:
-        all_callbacks.insert(0, keras.callbacks.BackupAndRestore(str(backup_dir), save_freq="epoch"))
+        all_callbacks.insert(
+            0, keras.callbacks.BackupAndRestore(str(backup_dir), save_freq="epoch")
+        )
     # shuffle=False: ImageBatches shuffles itself, from the seed and the epoch
     # (Keras' own shuffle of the batch order would not replay after a resume).
-    history = model.fit(train, validation_data=test, epochs=recipe.epochs, callbacks=all_callbacks,
-                        shuffle=False, verbose=verbose)
+    history = model.fit(
+        train,
+        validation_data=test,
+        epochs=recipe.epochs,
+        callbacks=all_callbacks,
+        shuffle=False,
+        verbose=verbose,
+    )
     if accelerate:
         keras.mixed_precision.set_global_policy("float32")
     return model, history

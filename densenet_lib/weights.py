@@ -81,6 +81,8 @@ def load_weights(model: keras.Model, weights, depth: int, include_top: bool) -> 
         model.load_weights(weights)
         return
     reference = getattr(keras.applications, IMAGENET_WEIGHTS[depth])(
-        weights="imagenet", include_top=include_top, input_shape=tuple(model.input_shape[1:])
+        weights="imagenet",
+        include_top=include_top,
+        input_shape=tuple(model.input_shape[1:]),
     )
     transfer_weights(reference, model)

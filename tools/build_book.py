@@ -26,7 +26,11 @@ STAMP = BUILD / ".library-hash"
 def library_hash() -> str:
     """Hash of everything a notebook's outputs depend on besides the notebook itself."""
     digest = hashlib.sha256()
-    files = sorted(p for p in (ROOT / "densenet_lib").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    files = sorted(
+        p
+        for p in (ROOT / "densenet_lib").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    )
     files += [ROOT / "requirements.txt", ROOT / "pyproject.toml"]
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode())
@@ -39,12 +43,21 @@ def main() -> int:
     current = library_hash()
     stale = not STAMP.exists() or STAMP.read_text().strip() != current
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    command = [str(jupyter_book), "build", str(ROOT), "--warningiserror", "--nitpick", "--keep-going"]
+    command = [
+        str(jupyter_book),
+        "build",
+        str(ROOT),
+        "--warningiserror",
+        "--nitpick",
+        "--keep-going",
+    ]
     if stale:
         # Empty the execution cache, and make Sphinx re-read every page (--all):
         # otherwise an unchanged notebook would keep its old HTML.
         if CACHE.exists():
-            print("densenet_lib changed since the last build: re-executing every notebook.")
+            print(
+                "densenet_lib changed since the last build: re-executing every notebook."
+            )
             shutil.rmtree(CACHE)
         command.append("--all")
     env = dict(os.environ)

@@ -42,8 +42,15 @@ class GpuMemoryPeak:
 
     def _poll(self):
         while not self._stop.is_set():
-            out = subprocess.run(["nvidia-smi", "--query-gpu=memory.used", "--format=csv,noheader,nounits"],
-                                 capture_output=True, text=True).stdout
+            out = subprocess.run(
+                [
+                    "nvidia-smi",
+                    "--query-gpu=memory.used",
+                    "--format=csv,noheader,nounits",
+                ],
+                capture_output=True,
+                text=True,
+            ).stdout
             used = sum(int(v) for v in out.split() if v.strip().isdigit())
             self.peak_mib = max(self.peak_mib or 0, used)
             self._stop.wait(self.interval)
@@ -71,42 +78,72 @@ def run_notebook(path: Path, profile: str, out_dir: Path, timeout: int) -> dict:
     status, start = "ok", time.perf_counter()
     with GpuMemoryPeak() as gpu:
         try:
-            NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                           resources={"metadata": {"path": str(path.parent)}}).execute()
-        except Exception as error:  # a failing cell: report it, go on with the next notebook
+            NotebookClient(
+                nb,
+                timeout=timeout,
+                kernel_name="python3",
+                resources={"metadata": {"path": str(path.parent)}},
+            ).execute()
+        except (
+            Exception
+        ) as error:  # a failing cell: report it, go on with the next notebook
             status = f"failed: {type(error).__name__}: {str(error).strip().splitlines()[-1][:200]}"
     seconds = time.perf_counter() - start
     out_dir.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out_dir / path.name)
     metrics = json.loads(metrics_file.read_text() or "{}")
     metrics_file.unlink()
-    return dict(notebook=path.name, status=status, seconds=round(seconds, 1), gpu_memory=gpu.describe(),
-                metrics=metrics)
+    return dict(
+        notebook=path.name,
+        status=status,
+        seconds=round(seconds, 1),
+        gpu_memory=gpu.describe(),
+        metrics=metrics,
+    )
 
 
 def report_markdown(rows: list, profile: str) -> str:
-    lines = [f"# Book run, profile `{profile}`", "",
-             f"{time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} CPU cores", "",
-             "| notebook | status | time | peak GPU memory | metrics |", "| --- | --- | --- | --- | --- |"]
+    lines = [
+        f"# Book run, profile `{profile}`",
+        "",
+        f"{time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} CPU cores",
+        "",
+        "| notebook | status | time | peak GPU memory | metrics |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for r in rows:
-        metrics = ", ".join(f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}" for k, v in r["metrics"].items())
-        lines.append(f"| {r['notebook']} | {r['status']} | {r['seconds']:.0f} s | {r['gpu_memory']} | {metrics or '-'} |")
+        metrics = ", ".join(
+            f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}"
+            for k, v in r["metrics"].items()
+        )
+        lines.append(
+            f"| {r['notebook']} | {r['status']} | {r['seconds']:.0f} s | {r['gpu_memory']} | {metrics or '-'} |"
+        )
     return "\n".join(lines) + "\n"
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every chapters/*.ipynb")
+    parser.add_argument(
+        "notebooks", nargs="*", type=Path, help="default: every chapters/*.ipynb"
+    )
     parser.add_argument("--profile", choices=("quick", "full"), default="full")
-    parser.add_argument("--report", type=Path, default=ROOT / "_build" / "book-run-report.md")
+    parser.add_argument(
+        "--report", type=Path, default=ROOT / "_build" / "book-run-report.md"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "executed")
-    parser.add_argument("--timeout", type=int, default=6 * 3600, help="seconds per cell")
+    parser.add_argument(
+        "--timeout", type=int, default=6 * 3600, help="seconds per cell"
+    )
     args = parser.parse_args(argv)
     notebooks = args.notebooks or sorted((ROOT / "chapters").glob("*.ipynb"))
     rows = []
     for path in notebooks:
         row = run_notebook(path.resolve(), args.profile, args.out, args.timeout)
-        print(f"{row['notebook']}: {row['status']}, {row['seconds']:.0f} s, peak GPU memory: {row['gpu_memory']}", flush=True)
+        print(
+            f"{row['notebook']}: {row['status']}, {row['seconds']:.0f} s, peak GPU memory: {row['gpu_memory']}",
+            flush=True,
+        )
         rows.append(row)
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(report_markdown(rows, args.profile))

@@ -29,9 +29,14 @@ def test_every_notebook_is_in_the_toc():
 def test_notebook_opens_on_colab_and_says_its_profile(chapter):
     nb = load(chapter)
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert "google.colab" in "".join(code[0]["source"]), "first code cell installs densenet_lib on Colab"
+    assert "google.colab" in "".join(code[0]["source"]), (
+        "first code cell installs densenet_lib on Colab"
+    )
     text = "".join(
-        "".join(o.get("text", "")) for c in code for o in c.get("outputs", []) if o.get("output_type") == "stream"
+        "".join(o.get("text", ""))
+        for c in code
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "stream"
     )
     assert "Profile: " in text and "Data: " in text
     for cell in code:

@@ -23,21 +23,36 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGE = "chapters/06_growth_rate_explorer.html"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or next(
-    (p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None)
+    (p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()),
+    None,
+)
 # sphinx-thebe (part of Jupyter Book 1) writes `const THEBE_JS_URL = "https://unpkg.com/thebe@..."`
 # into every page, twice (the second raises "already been declared"). Thebe itself
 # loads only from a launch button, which this book does not enable; these are the
 # only CDN mention and page error tolerated.
-THEBE_CONFIG = re.compile(r'const THEBE_JS_URL = "https://unpkg\.com/thebe@[\d.]+/lib/index\.js"')
+THEBE_CONFIG = re.compile(
+    r'const THEBE_JS_URL = "https://unpkg\.com/thebe@[\d.]+/lib/index\.js"'
+)
 THEBE_ERROR = "Identifier 'THEBE_JS_URL' has already been declared"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def test_vendored_javascript_is_in_place():
     """`make vendor-js` (run by `make book` and `make test`) fills _vendor/ from package-lock.json."""
-    for path in ("requirejs/require.js", "widgets/embed-amd.js", "mathjax/tex-mml-chtml.js"):
-        assert (ROOT / "_vendor" / path).is_file(), f"_vendor/{path} is missing: run `make vendor-js`"
+    for path in (
+        "requirejs/require.js",
+        "widgets/embed-amd.js",
+        "mathjax/tex-mml-chtml.js",
+    ):
+        assert (ROOT / "_vendor" / path).is_file(), (
+            f"_vendor/{path} is missing: run `make vendor-js`"
+        )
 
 
 def test_built_pages_load_nothing_from_a_cdn(built_book):
@@ -47,20 +62,38 @@ def test_built_pages_load_nothing_from_a_cdn(built_book):
         text = THEBE_CONFIG.sub("", page.read_text(encoding="utf-8"))
         for tag in re.findall(r"<(?:script|link|img|iframe)\b[^>]*>", text):
             url = re.search(r'\b(?:src|href)="([^"]*)"', tag)
-            if url and ("<link" not in tag or "stylesheet" in tag or "preload" in tag or "<script" in tag):
-                assert not re.match(r"(https?:)?//", url.group(1)), f"{page.name} loads {url.group(1)}"
+            if url and (
+                "<link" not in tag
+                or "stylesheet" in tag
+                or "preload" in tag
+                or "<script" in tag
+            ):
+                assert not re.match(r"(https?:)?//", url.group(1)), (
+                    f"{page.name} loads {url.group(1)}"
+                )
         # Host names, not letters inside base64 data: cdn.x, cdnjs.x, unpkg.com, jsdelivr.net.
-        found = re.findall(r".{0,60}(?:\bcdn[\w-]*\.[a-z]|\bunpkg\.com|\bjsdelivr\.net).{0,60}", text, re.I)
+        found = re.findall(
+            r".{0,60}(?:\bcdn[\w-]*\.[a-z]|\bunpkg\.com|\bjsdelivr\.net).{0,60}",
+            text,
+            re.I,
+        )
         assert not found, f"{page.name} mentions a CDN: {found[:3]}"
 
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-test.txt)")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api",
+        reason="playwright is not installed (requirements-test.txt)",
+    )
     if CHROMIUM is None:
-        pytest.skip("chromium is not installed and could not be (`make chromium`: apt-get install chromium)")
+        pytest.skip(
+            "chromium is not installed and could not be (`make chromium`: apt-get install chromium)"
+        )
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
@@ -90,7 +123,10 @@ class Page:
             self.errors.append(str(error))
 
     def _request(self, request):
-        if not request.url.startswith(("file:", "data:", "blob:", "about:")) and request.url not in self.blocked:
+        if (
+            not request.url.startswith(("file:", "data:", "blob:", "about:"))
+            and request.url not in self.blocked
+        ):
             self.blocked.append(request.url)
 
     def check_clean(self):
@@ -115,16 +151,21 @@ def book_page(browser, built_book):
 def shown(root) -> dict:
     """What an explorer displays, read from the page."""
     table = [
-        dict(kind=row.get_attribute("data-kind"), name=row.get_attribute("data-name"),
-             channels_in=int(row.locator("[data-col=channels_in]").inner_text()),
-             channels_out=int(row.locator("[data-col=channels_out]").inner_text()),
-             size=row.locator("[data-col=size]").inner_text())
+        dict(
+            kind=row.get_attribute("data-kind"),
+            name=row.get_attribute("data-name"),
+            channels_in=int(row.locator("[data-col=channels_in]").inner_text()),
+            channels_out=int(row.locator("[data-col=channels_out]").inner_text()),
+            size=row.locator("[data-col=size]").inner_text(),
+        )
         for row in root.locator("[data-role=boundaries] tbody tr").all()
     ]
     return dict(
         settings=json.loads(root.get_attribute("data-settings")),
         block=int(root.get_attribute("data-block")),
-        layers=[int(x) for x in root.locator("[data-role=layers]").inner_text().split(",")],
+        layers=[
+            int(x) for x in root.locator("[data-role=layers]").inner_text().split(",")
+        ],
         params=int(root.locator("[data-role=params]").get_attribute("data-value")),
         macs=int(root.locator("[data-role=macs]").get_attribute("data-value")),
         params_text=root.locator("[data-role=params]").inner_text(),
@@ -147,10 +188,14 @@ def assert_matches_library(root, **settings):
         assert got["settings"][key] == value, key
     view = expected(got["settings"], got["block"])
     assert got["layers"] == view["layers"]
-    assert got["params"] == view["params"] and got["params_text"] == f"{view['params']:,}"
+    assert (
+        got["params"] == view["params"] and got["params_text"] == f"{view['params']:,}"
+    )
     assert got["macs"] == view["macs"]
-    assert got["table"] == [{k: b[k] for k in ("kind", "name", "channels_in", "channels_out", "size")}
-                            for b in view["boundaries"]]
+    assert got["table"] == [
+        {k: b[k] for k in ("kind", "name", "channels_in", "channels_out", "size")}
+        for b in view["boundaries"]
+    ]
     return got
 
 
@@ -183,7 +228,9 @@ def test_static_explorer_follows_the_sliders_offline(book_page):
     assert theta == "0.29"
     got = assert_matches_library(root, growth_rate=40, compression=0.29)
     transitions = [row for row in got["table"] if row["kind"] == "transition"]
-    assert [t["channels_out"] for t in transitions] == [dl.compressed_channels(t["channels_in"], 0.29) for t in transitions]
+    assert [t["channels_out"] for t in transitions] == [
+        dl.compressed_channels(t["channels_in"], 0.29) for t in transitions
+    ]
 
     # Another block, another preset, the bottleneck switch.
     root.locator("[data-role=block]").select_option("3")
@@ -223,7 +270,10 @@ def test_static_explorer_clamps_or_refuses_typed_values(book_page):
     assert_matches_library(root, compression=1)
     before = shown(root)["settings"]["blocks"]
     got = type_into("blocks", "6, x")
-    assert "is not a list of whole numbers" in got["message"] and got["settings"]["blocks"] == before
+    assert (
+        "is not a list of whole numbers" in got["message"]
+        and got["settings"]["blocks"] == before
+    )
     got = type_into("size", "3")
     assert "input size: 3 is outside" in got["message"]
     assert_matches_library(root, input_size=dl.min_input_size("cifar", 3))
@@ -249,7 +299,9 @@ def test_widget_snapshot_and_equations_render_from_the_book_itself(book_page):
     page.wait_for_selector(".widget-slider", timeout=30000)
     assert page.locator(".widget-slider").count() >= 2
     assert page.locator(".jupyter-widgets img").count() >= 1
-    assert "needs a running kernel" in page.locator(".jupyter-widgets").first.inner_text()
+    assert (
+        "needs a running kernel" in page.locator(".jupyter-widgets").first.inner_text()
+    )
     # Equations, typeset by the vendored MathJax.
     page.wait_for_selector("mjx-container", timeout=30000)
     widget = page.locator(".widget-vbox").first
@@ -261,7 +313,11 @@ def test_widget_snapshot_and_equations_render_from_the_book_itself(book_page):
 
 def test_every_static_explorer_in_the_book_starts(book_page, built_book):
     """Any page that embeds the static explorer (this chapter, the Dense Block chapter, ...)."""
-    pages = [p for p in sorted(built_book.rglob("*.html")) if 'class="densenet-explorer' in p.read_text(encoding="utf-8")]
+    pages = [
+        p
+        for p in sorted(built_book.rglob("*.html"))
+        if 'class="densenet-explorer' in p.read_text(encoding="utf-8")
+    ]
     assert any(p.name == Path(PAGE).name for p in pages)
     for path in pages:
         tab = book_page(path.relative_to(built_book))
@@ -269,7 +325,9 @@ def test_every_static_explorer_in_the_book_starts(book_page, built_book):
         ids = [roots.nth(i).get_attribute("id") for i in range(roots.count())]
         assert len(set(ids)) == len(ids), f"{path.name}: explorer ids clash: {ids}"
         for i in range(roots.count()):
-            assert roots.nth(i).get_attribute("data-ready") == "true", f"{path.name}: explorer {ids[i]} did not start"
+            assert roots.nth(i).get_attribute("data-ready") == "true", (
+                f"{path.name}: explorer {ids[i]} did not start"
+            )
             assert_matches_library(roots.nth(i))
         tab.check_clean()
 
@@ -284,4 +342,6 @@ def test_stored_static_explorers_carry_the_current_explorer_js():
             for output in cell.get("outputs", []):
                 markup = "".join(output.get("data", {}).get("text/html", ""))
                 if 'class="densenet-explorer' in markup:
-                    assert current in markup, f"{path.name}: stale explorer.js in a stored output; re-execute it"
+                    assert current in markup, (
+                        f"{path.name}: stale explorer.js in a stored output; re-execute it"
+                    )

@@ -14,9 +14,15 @@ WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 
 
 def test_workflows_pass_actionlint():
-    actionlint = shutil.which("actionlint") or str(Path(sys.executable).with_name("actionlint"))
-    result = subprocess.run([actionlint, "-color=false", *map(str, WORKFLOWS)], capture_output=True, text=True,
-                            cwd=ROOT)
+    actionlint = shutil.which("actionlint") or str(
+        Path(sys.executable).with_name("actionlint")
+    )
+    result = subprocess.run(
+        [actionlint, "-color=false", *map(str, WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -24,28 +30,54 @@ def test_gpu_runner_label_is_set_in_one_place():
     with_label = [w.name for w in WORKFLOWS if "runs-on: [self-hosted" in w.read_text()]
     assert with_label == ["gpu-job.yml"]
     for name in ("gpu-notebooks.yml", "publish-book.yml"):
-        assert "uses: ./.github/workflows/gpu-job.yml" in (ROOT / ".github" / "workflows" / name).read_text()
+        assert (
+            "uses: ./.github/workflows/gpu-job.yml"
+            in (ROOT / ".github" / "workflows" / name).read_text()
+        )
 
 
 def test_book_runner_quick_profile_end_to_end(tmp_path):
     probe = tmp_path / "probe.ipynb"
-    nb = new_notebook(cells=[new_code_cell(
-        "import densenet_lib as dl\n"
-        "profile = dl.current_profile()\n"
-        "dl.record_metrics(profile=profile.name, test_accuracy=0.9375)"
-    )])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb = new_notebook(
+        cells=[
+            new_code_cell(
+                "import densenet_lib as dl\n"
+                "profile = dl.current_profile()\n"
+                "dl.record_metrics(profile=profile.name, test_accuracy=0.9375)"
+            )
+        ]
+    )
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, probe)
     report = tmp_path / "report.md"
     result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "run_book.py"), "--profile", "quick", "--report", str(report),
-         "--out", str(tmp_path / "executed"), str(probe), str(ROOT / "chapters" / "02_dense_block.ipynb")],
-        capture_output=True, text=True, cwd=ROOT,
+        [
+            sys.executable,
+            str(ROOT / "tools" / "run_book.py"),
+            "--profile",
+            "quick",
+            "--report",
+            str(report),
+            "--out",
+            str(tmp_path / "executed"),
+            str(probe),
+            str(ROOT / "chapters" / "02_dense_block.ipynb"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     text = report.read_text()
     assert "profile `quick`" in text
-    assert "| probe.ipynb | ok |" in text and "profile = quick, test_accuracy = 0.9375" in text
+    assert (
+        "| probe.ipynb | ok |" in text
+        and "profile = quick, test_accuracy = 0.9375" in text
+    )
     assert "| 02_dense_block.ipynb | ok |" in text
     gpu = "no GPU" if shutil.which("nvidia-smi") is None else "MiB"
     assert text.count(gpu) >= 2
@@ -55,11 +87,28 @@ def test_book_runner_quick_profile_end_to_end(tmp_path):
 def test_book_runner_reports_a_failing_notebook(tmp_path):
     broken = tmp_path / "broken.ipynb"
     nb = new_notebook(cells=[new_code_cell("raise RuntimeError('boom')")])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, broken)
     report = tmp_path / "report.md"
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "run_book.py"), "--profile", "quick",
-                             "--report", str(report), "--out", str(tmp_path / "x"), str(broken)],
-                            capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tools" / "run_book.py"),
+            "--profile",
+            "quick",
+            "--report",
+            str(report),
+            "--out",
+            str(tmp_path / "x"),
+            str(broken),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert result.returncode == 1
     assert "failed" in report.read_text() and "boom" in report.read_text()

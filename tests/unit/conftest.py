@@ -18,7 +18,11 @@ def _fresh_keras_session():
 
 
 def random_images(batch, height, width, channels=3, seed=0):
-    return np.random.default_rng(seed).normal(size=(batch, height, width, channels)).astype("float32")
+    return (
+        np.random.default_rng(seed)
+        .normal(size=(batch, height, width, channels))
+        .astype("float32")
+    )
 
 
 def weight_count(weights):

@@ -9,16 +9,26 @@ def test_digits_are_32x32x3_and_stratified():
     d = data.load_digits32()
     assert d.x_train.shape[1:] == d.x_test.shape[1:] == (32, 32, 3)
     assert len(d.x_train) + len(d.x_test) == 1797  # scikit-learn's digits
-    assert d.x_train.dtype == np.float32 and 0 <= d.x_train.min() and d.x_train.max() <= 255
+    assert (
+        d.x_train.dtype == np.float32
+        and d.x_train.min() >= 0
+        and d.x_train.max() <= 255
+    )
     assert set(np.unique(d.y_test)) == set(range(10))
     # Upsampling keeps the picture: averaging 4x4 patches gives back the 8x8 digit's layout.
-    assert np.corrcoef(d.x_train[0, ..., 0].ravel(), d.x_train[0, ..., 1].ravel())[0, 1] == pytest.approx(1)
+    assert np.corrcoef(d.x_train[0, ..., 0].ravel(), d.x_train[0, ..., 1].ravel())[
+        0, 1
+    ] == pytest.approx(1)
 
 
 def test_normalization_uses_training_statistics():
     d = data.load_digits32().normalized()
-    np.testing.assert_allclose(d.x_train.mean(axis=(0, 1, 2), dtype=np.float64), 0, atol=1e-4)
-    np.testing.assert_allclose(d.x_train.std(axis=(0, 1, 2), dtype=np.float64), 1, atol=1e-4)
+    np.testing.assert_allclose(
+        d.x_train.mean(axis=(0, 1, 2), dtype=np.float64), 0, atol=1e-4
+    )
+    np.testing.assert_allclose(
+        d.x_train.std(axis=(0, 1, 2), dtype=np.float64), 1, atol=1e-4
+    )
     assert abs(d.x_test.mean()) < 0.1  # test set close to, not exactly, zero mean
 
 
@@ -30,7 +40,11 @@ def test_cifar_falls_back_to_digits_when_the_download_fails(monkeypatch, capsys)
     d = data.load_cifar("cifar10")
     assert d.name == "digits"
     message = capsys.readouterr().out.strip().splitlines()
-    assert len(message) == 1 and "could not be downloaded" in message[0] and "digits" in message[0]
+    assert (
+        len(message) == 1
+        and "could not be downloaded" in message[0]
+        and "digits" in message[0]
+    )
     with pytest.raises(OSError):
         data.load_cifar("cifar10", fallback=False)
     with pytest.raises(ValueError, match="name"):
@@ -47,6 +61,8 @@ def test_augmentation_pads_crops_and_flips():
     padded = np.pad(x, ((0, 0), (4, 4), (4, 4), (0, 0)))
     found = any(
         np.array_equal(y[0], window) or np.array_equal(y[0], window[:, ::-1])
-        for i in range(9) for j in range(9) for window in [padded[0, i:i + 32, j:j + 32]]
+        for i in range(9)
+        for j in range(9)
+        for window in [padded[0, i : i + 32, j : j + 32]]
     )
     assert found

@@ -4,9 +4,9 @@ outputs), and the CIFAR presets have the paper's Table 2 parameter counts."""
 import keras
 import numpy as np
 import pytest
+from conftest import random_images
 
 import densenet_lib as dl
-from conftest import random_images
 
 REFERENCES = {
     121: (dl.DenseNet121, keras.applications.DenseNet121),
@@ -17,7 +17,9 @@ REFERENCES = {
 
 def named_layers(model):
     # keras.applications leaves its two ZeroPadding2D layers unnamed; they hold no weights.
-    return {l.name for l in model.layers if not isinstance(l, keras.layers.ZeroPadding2D)}
+    return {
+        l.name for l in model.layers if not isinstance(l, keras.layers.ZeroPadding2D)
+    }
 
 
 def test_densenet121_has_the_published_parameter_counts():
@@ -37,7 +39,9 @@ def test_same_layer_names_and_parameters_as_keras_applications(depth):
     for layer in ref.layers:
         if layer.weights:
             mine = ours.get_layer(layer.name)
-            assert [tuple(w.shape) for w in mine.weights] == [tuple(w.shape) for w in layer.weights]
+            assert [tuple(w.shape) for w in mine.weights] == [
+                tuple(w.shape) for w in layer.weights
+            ]
             assert type(mine) is type(layer)
 
 
@@ -64,7 +68,9 @@ def test_copied_weights_give_the_same_outputs(depth, size):
 
 def test_feature_extractor_matches_keras_applications():
     ours = dl.DenseNet121(include_top=False, pooling="max", input_shape=(96, 96, 3))
-    ref = keras.applications.DenseNet121(weights=None, include_top=False, pooling="max", input_shape=(96, 96, 3))
+    ref = keras.applications.DenseNet121(
+        weights=None, include_top=False, pooling="max", input_shape=(96, 96, 3)
+    )
     assert ours.output_shape == ref.output_shape == (None, 1024)
     assert named_layers(ours) == named_layers(ref)
 
@@ -88,7 +94,9 @@ def test_cifar_presets_have_the_papers_parameter_counts(preset):
     assert model.output_shape == (None, 10)
 
 
-@pytest.mark.parametrize("preset,depth", [("densenet40_k12", 40), ("densenet_bc100_k12", 100)])
+@pytest.mark.parametrize(
+    "preset,depth", [("densenet40_k12", 40), ("densenet_bc100_k12", 100)]
+)
 def test_cifar_presets_have_the_papers_depth(preset, depth):
     config = dl.densenet_cifar_config(**dl.CIFAR_PRESETS[preset])
     assert config.num_layers == depth

@@ -9,7 +9,9 @@ from densenet_lib import memory
 
 def built_dense_block(num_layers, k, k0, size=8, bottleneck=False):
     inputs = keras.Input((size, size, k0))
-    return keras.Model(inputs, dl.dense_block(inputs, num_layers, k, "conv2", bottleneck=bottleneck))
+    return keras.Model(
+        inputs, dl.dense_block(inputs, num_layers, k, "conv2", bottleneck=bottleneck)
+    )
 
 
 def test_counts_every_layer_output_but_the_input():
@@ -18,7 +20,11 @@ def test_counts_every_layer_output_but_the_input():
     x = keras.layers.Activation("relu", name="relu")(x)
     y = keras.layers.GlobalAveragePooling2D(name="gap")(x)
     model = keras.Model(inputs, y)
-    assert memory.layer_output_elements(model) == {"conv": 6 * 5 * 4, "relu": 6 * 5 * 4, "gap": 4}
+    assert memory.layer_output_elements(model) == {
+        "conv": 6 * 5 * 4,
+        "relu": 6 * 5 * 4,
+        "gap": 4,
+    }
     assert memory.feature_map_elements(model) == 2 * 120 + 4
 
 
@@ -26,20 +32,35 @@ def test_counts_every_layer_output_but_the_input():
 @pytest.mark.parametrize("num_layers,k,k0", [(1, 4, 8), (5, 4, 8), (6, 12, 24)])
 def test_analytic_count_matches_the_built_block(num_layers, k, k0, bottleneck):
     model = built_dense_block(num_layers, k, k0, bottleneck=bottleneck)
-    analytic = memory.dense_block_elements(num_layers, k, k0, 8, 8, bottleneck=bottleneck)
+    analytic = memory.dense_block_elements(
+        num_layers, k, k0, 8, 8, bottleneck=bottleneck
+    )
     assert memory.feature_map_elements(model) == analytic
     # The concatenations alone: the outputs of the layers named *_concat.
-    concats = sum(v for name, v in memory.layer_output_elements(model).items() if name.endswith("_concat"))
-    assert concats == memory.dense_block_elements(num_layers, k, k0, 8, 8, count="concatenations")
+    concats = sum(
+        v
+        for name, v in memory.layer_output_elements(model).items()
+        if name.endswith("_concat")
+    )
+    assert concats == memory.dense_block_elements(
+        num_layers, k, k0, 8, 8, count="concatenations"
+    )
 
 
 def test_concatenations_grow_quadratically_and_a_shared_buffer_linearly():
-    concat = [memory.dense_block_elements(L, 12, 24, count="concatenations") for L in (1, 2, 3, 4)]
+    concat = [
+        memory.dense_block_elements(L, 12, 24, count="concatenations")
+        for L in (1, 2, 3, 4)
+    ]
     # Second differences of a quadratic a L^2 + b L are constant: 2a = k.
     assert [concat[i + 2] - 2 * concat[i + 1] + concat[i] for i in range(2)] == [12, 12]
-    shared = [memory.dense_block_elements(L, 12, 24, count="shared_buffer") for L in (1, 2, 3)]
+    shared = [
+        memory.dense_block_elements(L, 12, 24, count="shared_buffer") for L in (1, 2, 3)
+    ]
     assert shared == [36, 48, 60]
-    assert memory.dense_block_elements(3, 12, 24, 2, 5, count="shared_buffer") == 60 * 10
+    assert (
+        memory.dense_block_elements(3, 12, 24, 2, 5, count="shared_buffer") == 60 * 10
+    )
 
 
 def test_residual_block_outputs():
@@ -56,7 +77,10 @@ def test_bad_input_names_the_parameter():
         (dict(num_layers=2, growth_rate=4, init_channels=-1), "init_channels"),
         (dict(num_layers=2, growth_rate=4, init_channels=8, height=0), "height"),
         (dict(num_layers=2, growth_rate=4, init_channels=8, count="peak"), "count"),
-        (dict(num_layers=2, growth_rate=4, init_channels=8, bottleneck="yes"), "bottleneck"),
+        (
+            dict(num_layers=2, growth_rate=4, init_channels=8, bottleneck="yes"),
+            "bottleneck",
+        ),
     ]:
         with pytest.raises(ValueError, match=name):
             memory.dense_block_elements(**kwargs)
@@ -75,7 +99,13 @@ def test_residual_block_layers_follow_the_library():
     assert pre["main"] == ["BatchNormalization", "Activation", "Conv2D"] * 2
     assert pre["shortcut"] == ["Conv2D"] and pre["after"] == []
     post = figures.residual_block_layers(preactivation=False)
-    assert post["main"] == ["Conv2D", "BatchNormalization", "Activation", "Conv2D", "BatchNormalization"]
+    assert post["main"] == [
+        "Conv2D",
+        "BatchNormalization",
+        "Activation",
+        "Conv2D",
+        "BatchNormalization",
+    ]
     assert post["shortcut"] == [] and post["after"] == ["Activation"]
     with pytest.raises(ValueError, match="shortcut"):
         figures.residual_block_layers(shortcut="zero-pad")

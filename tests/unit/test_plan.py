@@ -2,11 +2,11 @@
 
 import keras
 import numpy as np
+from conftest import reference_macs, weight_count
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 import densenet_lib as dl
-from conftest import reference_macs, weight_count
 
 
 def check_plan_against_model(config):
@@ -52,11 +52,11 @@ def configs(draw):
     )
     try:
         return dl.DenseNetConfig(**kwargs)
-    except ValueError as error:  # a compression that leaves no channel: not a valid model
+    except (
+        ValueError
+    ) as error:  # a compression that leaves no channel: not a valid model
         assert "compression" in str(error)
         reject()
-
-
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -80,8 +80,14 @@ def test_plan_of_densenet121_matches_keras_applications():
 
 def test_channel_rule_inside_a_block():
     # Paper Sec. 3: layer l of a block receives k_0 + k(l - 1) feature maps.
-    plan = dl.channel_plan(blocks=(5,), growth_rate=4, init_channels=6, bottleneck=False,
-                           stem="cifar", input_shape=(8, 8, 3))
+    plan = dl.channel_plan(
+        blocks=(5,),
+        growth_rate=4,
+        init_channels=6,
+        bottleneck=False,
+        stem="cifar",
+        input_shape=(8, 8, 3),
+    )
     assert plan.block_input_channels(1) == 6
     assert plan.block(1) == [6 + 4 * l for l in range(1, 6)]
 
@@ -106,14 +112,21 @@ def test_plan_rejects_mixed_arguments():
 def test_transition_floor_and_spatial_halving():
     inputs = keras.Input((9, 7, 10))
     out = dl.transition_block(inputs, 0.29, "pool2")
-    assert tuple(out.shape) == (None, 4, 3, 2)  # floor(0.29 * 10) = 2, floor(9/2), floor(7/2)
+    assert tuple(out.shape) == (
+        None,
+        4,
+        3,
+        2,
+    )  # floor(0.29 * 10) = 2, floor(9/2), floor(7/2)
     assert dl.compressed_channels(100, 0.29) == 29  # not 28 from 28.999...
 
 
 def test_dense_layer_keeps_its_input_channels_unchanged():
     # Concatenation: the first c channels of x_l are x_{l-1} itself.
     inputs = keras.Input((8, 8, 5))
-    model = keras.Model(inputs, dl.dense_layer(inputs, growth_rate=3, name="conv2_block1"))
+    model = keras.Model(
+        inputs, dl.dense_layer(inputs, growth_rate=3, name="conv2_block1")
+    )
     x = np.random.default_rng(0).normal(size=(2, 8, 8, 5)).astype("float32")
     y = keras.ops.convert_to_numpy(model(x, training=False))
     assert y.shape == (2, 8, 8, 8)

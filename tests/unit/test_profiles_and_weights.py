@@ -36,6 +36,8 @@ def test_saved_weights_load_by_path(tmp_path):
     model = dl.DenseNet121(include_top=False, input_shape=(64, 64, 3))
     path = tmp_path / "densenet121.weights.h5"
     model.save_weights(path)
-    again = dl.DenseNet121(include_top=False, input_shape=(64, 64, 3), weights=str(path))
+    again = dl.DenseNet121(
+        include_top=False, input_shape=(64, 64, 3), weights=str(path)
+    )
     for a, b in zip(model.weights, again.weights):
         assert (keras.ops.convert_to_numpy(a) == keras.ops.convert_to_numpy(b)).all()

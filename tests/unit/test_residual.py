@@ -3,14 +3,16 @@
 import keras
 import numpy as np
 import pytest
+from conftest import random_images, weight_count
 
 import densenet_lib as dl
-from conftest import random_images, weight_count
 
 
 def zero_convs(model):
     for layer in model.layers:
-        if isinstance(layer, keras.layers.Conv2D) and not layer.name.endswith("_0_conv"):
+        if isinstance(layer, keras.layers.Conv2D) and not layer.name.endswith(
+            "_0_conv"
+        ):
             layer.kernel.assign(np.zeros(layer.kernel.shape, "float32"))
 
 
@@ -18,7 +20,9 @@ def zero_convs(model):
 def test_identity_block_computes_f_of_x_plus_x(preactivation):
     # With F's convolutions zeroed, F(x) = 0 and the block returns x (post-activation: relu(x)).
     inputs = keras.Input((8, 8, 4))
-    model = keras.Model(inputs, dl.residual_block(inputs, 4, "b", preactivation=preactivation))
+    model = keras.Model(
+        inputs, dl.residual_block(inputs, 4, "b", preactivation=preactivation)
+    )
     zero_convs(model)
     x = random_images(2, 8, 8, 4)
     y = keras.ops.convert_to_numpy(model(x, training=False))
@@ -39,7 +43,9 @@ def test_projection_shortcut_changes_shape():
     assert tuple(out.shape) == (None, 4, 4, 16)
 
 
-def analytic_resnet_params(n, widths=(16, 32, 64), classes=10, preactivation=True, plain=False):
+def analytic_resnet_params(
+    n, widths=(16, 32, 64), classes=10, preactivation=True, plain=False
+):
     """He et al. 2016, Sec. 4.2: count every weight of the 6n + 2 CIFAR ResNet by hand."""
     total = 9 * 3 * widths[0] + (0 if preactivation else 4 * widths[0])
     c = widths[0]
@@ -47,7 +53,9 @@ def analytic_resnet_params(n, widths=(16, 32, 64), classes=10, preactivation=Tru
         for b in range(n):
             total += 9 * c * w + 9 * w * w + 2 * 4 * w  # two convs, two BNs
             if preactivation:
-                total += 4 * c - 4 * w  # the first BN sits on the block's input (c channels)
+                total += (
+                    4 * c - 4 * w
+                )  # the first BN sits on the block's input (c channels)
             if c != w and not plain:
                 total += c * w  # 1x1 projection
             c = w
@@ -62,10 +70,15 @@ def analytic_resnet_params(n, widths=(16, 32, 64), classes=10, preactivation=Tru
 def test_resnet_parameter_count_is_the_analytic_one(depth, plain, preactivation):
     model = dl.ResNetCIFAR(depth, plain=plain, preactivation=preactivation)
     n = (depth - 2) // 6
-    assert model.count_params() == analytic_resnet_params(n, plain=plain, preactivation=preactivation)
+    assert model.count_params() == analytic_resnet_params(
+        n, plain=plain, preactivation=preactivation
+    )
     adds = sum(isinstance(l, keras.layers.Add) for l in model.layers)
     assert adds == (0 if plain else 3 * n)
-    convs = sum(isinstance(l, keras.layers.Conv2D) and not l.name.endswith("_0_conv") for l in model.layers)
+    convs = sum(
+        isinstance(l, keras.layers.Conv2D) and not l.name.endswith("_0_conv")
+        for l in model.layers
+    )
     assert convs + 1 == depth  # 6n + 2 = convs on the main path + classifier
     assert model.output_shape == (None, 10)
 

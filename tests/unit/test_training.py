@@ -16,8 +16,13 @@ SCRIPT = Path(__file__).with_name("train_tiny.py")
 
 
 def start(*args, **env):
-    return subprocess.Popen([sys.executable, str(SCRIPT), *map(str, args)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env={**os.environ, **env})
+    return subprocess.Popen(
+        [sys.executable, str(SCRIPT), *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, **env},
+    )
 
 
 def finish(process, timeout=600):
@@ -38,7 +43,9 @@ def test_a_killed_run_resumes_and_ends_with_the_same_weights(tmp_path):
 
     backup = tmp_path / "backup"
     process = start(backup, tmp_path / "b.npz", epochs)
-    for line in process.stdout:  # kill it as soon as epoch 1 (the second) has been backed up
+    for (
+        line
+    ) in process.stdout:  # kill it as soon as epoch 1 (the second) has been backed up
         if line.startswith("EPOCH_END 1"):
             process.send_signal(signal.SIGKILL)
             break
@@ -47,9 +54,15 @@ def test_a_killed_run_resumes_and_ends_with_the_same_weights(tmp_path):
     assert (backup / "latest.weights.h5").exists()
 
     resumed = finish(start(backup, tmp_path / "b.npz", epochs))
-    begins = [int(line.split()[1]) for line in resumed.splitlines() if line.startswith("EPOCH_BEGIN")]
+    begins = [
+        int(line.split()[1])
+        for line in resumed.splitlines()
+        if line.startswith("EPOCH_BEGIN")
+    ]
     assert begins == [2, 3], resumed[-2000:]  # it picked up after the last backup
-    for a, b in zip(weights(tmp_path / "a.npz"), weights(tmp_path / "b.npz"), strict=True):
+    for a, b in zip(
+        weights(tmp_path / "a.npz"), weights(tmp_path / "b.npz"), strict=True
+    ):
         np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)
     assert not backup.exists()  # the backup is removed once training has finished
 
@@ -62,7 +75,12 @@ def test_training_on_two_logical_devices(tmp_path):
 
 def test_paper_recipe_schedule():
     recipe = dl.training.PAPER_RECIPE
-    assert (recipe.epochs, recipe.batch_size, recipe.momentum, recipe.nesterov) == (300, 64, 0.9, True)
+    assert (recipe.epochs, recipe.batch_size, recipe.momentum, recipe.nesterov) == (
+        300,
+        64,
+        0.9,
+        True,
+    )
     assert recipe.drop_epochs == [150, 225]  # 50 % and 75 % of 300 epochs
     schedule = recipe.learning_rate_schedule(steps_per_epoch=10)
     lr = lambda step: float(keras.ops.convert_to_numpy(schedule(step)))  # noqa: E731
@@ -71,9 +89,15 @@ def test_paper_recipe_schedule():
     # The step counter is 0 in the first step: step 1500 is the first of epoch 150.
     assert lr(1500) == pytest.approx(0.01) and lr(2249) == pytest.approx(0.01)
     assert lr(2250) == pytest.approx(0.001)
-    assert recipe.dropout_rate == 0.0 and recipe.replace(augment=False).dropout_rate == 0.2
-    assert recipe.replace(augment=False, dropout=0.0).dropout_rate == 0.0  # an explicit choice wins
-    assert recipe.bn_momentum == 0.9  # Torch's running averages: 0.9 * old + 0.1 * batch
+    assert (
+        recipe.dropout_rate == 0.0 and recipe.replace(augment=False).dropout_rate == 0.2
+    )
+    assert (
+        recipe.replace(augment=False, dropout=0.0).dropout_rate == 0.0
+    )  # an explicit choice wins
+    assert (
+        recipe.bn_momentum == 0.9
+    )  # Torch's running averages: 0.9 * old + 0.1 * batch
     with pytest.raises(ValueError, match="epochs"):
         dl.training.Recipe(epochs=0)
     with pytest.raises(ValueError, match="dropout"):
@@ -81,16 +105,29 @@ def test_paper_recipe_schedule():
 
 
 def test_weight_decay_is_coupled_l2_on_every_variable():
-    model = dl.DenseNet(blocks=(1,), growth_rate=2, stem="cifar", classes=3, input_shape=(8, 8, 3))
+    model = dl.DenseNet(
+        blocks=(1,), growth_rate=2, stem="cifar", classes=3, input_shape=(8, 8, 3)
+    )
     dl.training.apply_weight_decay(model, 1e-4)
-    expected = sum(0.5e-4 * float(np.sum(keras.ops.convert_to_numpy(w) ** 2)) for w in model.trainable_weights)
+    expected = sum(
+        0.5e-4 * float(np.sum(keras.ops.convert_to_numpy(w) ** 2))
+        for w in model.trainable_weights
+    )
     actual = float(sum(keras.ops.convert_to_numpy(loss) for loss in model.losses))
     assert actual == pytest.approx(expected, rel=1e-5)
     assert len(model.losses) == len(model.trainable_weights)
 
 
 def test_he_initialization_matches_fan_out():
-    model = dl.DenseNet(blocks=(4,), growth_rate=32, init_channels=64, stem="cifar", input_shape=(8, 8, 3))
+    model = dl.DenseNet(
+        blocks=(4,),
+        growth_rate=32,
+        init_channels=64,
+        stem="cifar",
+        input_shape=(8, 8, 3),
+    )
     dl.training.he_initialize(model, seed=1)
-    kernel = keras.ops.convert_to_numpy(model.get_layer("conv2_block1_2_conv").kernel)  # 3x3, 128 -> 32
+    kernel = keras.ops.convert_to_numpy(
+        model.get_layer("conv2_block1_2_conv").kernel
+    )  # 3x3, 128 -> 32
     assert kernel.std() == pytest.approx(np.sqrt(2 / (3 * 3 * 32)), rel=0.05)

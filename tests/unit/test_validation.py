@@ -40,8 +40,16 @@ BAD_DENSENET_ARGS = [
     (dict(input_shape=(224, 224)), "input_shape", "(height, width, channels)"),
     (dict(input_shape=(16, 16, 3)), "input_shape", "at least 29 pixels"),
     (dict(input_shape=(3, 3, 3), stem="cifar"), "input_shape", "at least 8 pixels"),
-    (dict(blocks=(2, 2), compression=0.01, growth_rate=1, init_channels=1), "compression", "0 channels"),
-    (dict(classifier_activation="no-such-activation"), "classifier_activation", "activation"),
+    (
+        dict(blocks=(2, 2), compression=0.01, growth_rate=1, init_channels=1),
+        "compression",
+        "0 channels",
+    ),
+    (
+        dict(classifier_activation="no-such-activation"),
+        "classifier_activation",
+        "activation",
+    ),
 ]
 
 
@@ -58,10 +66,16 @@ def test_densenet_rejects_bad_input(kwargs, parameter, allowed):
             dl.channel_plan(**args)
 
 
-@pytest.mark.parametrize("depth,bottleneck,allowed", [
-    (41, False, "3n + 4"), (101, True, "6n + 4"), (4, False, "n >= 1"),
-    (102, True, "6n + 4"), (0, True, ">= 1"),
-])
+@pytest.mark.parametrize(
+    "depth,bottleneck,allowed",
+    [
+        (41, False, "3n + 4"),
+        (101, True, "6n + 4"),
+        (4, False, "n >= 1"),
+        (102, True, "6n + 4"),
+        (0, True, ">= 1"),
+    ],
+)
 def test_cifar_depth_must_fit_the_block_formula(depth, bottleneck, allowed):
     with pytest.raises(ValueError, match="depth") as info:
         dl.DenseNetCIFAR(depth=depth, bottleneck=bottleneck)
@@ -74,16 +88,19 @@ def test_depth_formula_accepts_the_papers_depths():
     assert dl.depth_to_blocks(250, bottleneck=True) == (41, 41, 41)
 
 
-@pytest.mark.parametrize("call,parameter", [
-    (lambda: dl.cifar_preset("densenet-bc"), "preset"),
-    (lambda: dl.imagenet_config(122), "depth"),
-    (lambda: dl.DenseNet121(weights="imagenet", classes=10), "classes=1000"),
-    (lambda: dl.DenseNet264(weights="imagenet"), "DenseNet-121/169/201"),
-    (lambda: dl.DenseNet121(weights="/no/such/file.weights.h5"), "weights"),
-    (lambda: dl.ResNetCIFAR(depth=21), "6n + 2"),
-    (lambda: dl.ResNetCIFAR(depth=20, classes=0), "classes"),
-    (lambda: dl.ResNetCIFAR(depth=20, widths=(16, 32)), "widths"),
-])
+@pytest.mark.parametrize(
+    "call,parameter",
+    [
+        (lambda: dl.cifar_preset("densenet-bc"), "preset"),
+        (lambda: dl.imagenet_config(122), "depth"),
+        (lambda: dl.DenseNet121(weights="imagenet", classes=10), "classes=1000"),
+        (lambda: dl.DenseNet264(weights="imagenet"), "DenseNet-121/169/201"),
+        (lambda: dl.DenseNet121(weights="/no/such/file.weights.h5"), "weights"),
+        (lambda: dl.ResNetCIFAR(depth=21), "6n + 2"),
+        (lambda: dl.ResNetCIFAR(depth=20, classes=0), "classes"),
+        (lambda: dl.ResNetCIFAR(depth=20, widths=(16, 32)), "widths"),
+    ],
+)
 def test_other_builders_reject_bad_input(call, parameter):
     with pytest.raises(ValueError) as info:
         call()

@@ -20,8 +20,10 @@ distribution = None
 if args.devices > 1:
     backend = os.environ.get("KERAS_BACKEND", "tensorflow")
     if backend == "jax":
-        os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") +
-                                   f" --xla_force_host_platform_device_count={args.devices}")
+        os.environ["XLA_FLAGS"] = (
+            os.environ.get("XLA_FLAGS", "")
+            + f" --xla_force_host_platform_device_count={args.devices}"
+        )
         import keras
 
         devices = keras.distribution.list_devices("cpu")
@@ -30,9 +32,17 @@ if args.devices > 1:
         import tensorflow as tf
 
         cpu = tf.config.list_physical_devices("CPU")[0]
-        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * args.devices)
-        distribution = tf.distribute.MirroredStrategy([f"/cpu:{i}" for i in range(args.devices)])
-    print("REPLICAS", args.devices if backend == "jax" else distribution.num_replicas_in_sync, flush=True)
+        tf.config.set_logical_device_configuration(
+            cpu, [tf.config.LogicalDeviceConfiguration()] * args.devices
+        )
+        distribution = tf.distribute.MirroredStrategy(
+            [f"/cpu:{i}" for i in range(args.devices)]
+        )
+    print(
+        "REPLICAS",
+        args.devices if backend == "jax" else distribution.num_replicas_in_sync,
+        flush=True,
+    )
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
@@ -53,12 +63,26 @@ recipe = dl.training.Recipe(epochs=args.epochs, batch_size=32)
 
 
 def build(dropout_rate):
-    return dl.DenseNet(blocks=(2, 2), growth_rate=4, stem="cifar", classes=10,
-                       input_shape=(32, 32, 3), dropout_rate=dropout_rate)
+    return dl.DenseNet(
+        blocks=(2, 2),
+        growth_rate=4,
+        stem="cifar",
+        classes=10,
+        input_shape=(32, 32, 3),
+        dropout_rate=dropout_rate,
+    )
 
 
-model, history = dl.training.fit(build, data, recipe, backup_dir=None if args.backup == "-" else args.backup,
-                                 seed=0, distribution=distribution, accelerate=False, verbose=0,
-                                 callbacks=[Report()])
+model, history = dl.training.fit(
+    build,
+    data,
+    recipe,
+    backup_dir=None if args.backup == "-" else args.backup,
+    seed=0,
+    distribution=distribution,
+    accelerate=False,
+    verbose=0,
+    callbacks=[Report()],
+)
 np.savez(args.out, *[keras.ops.convert_to_numpy(w) for w in model.weights])
 print("DONE", flush=True)

@@ -1,1 +1,0 @@
-"""One module per chapter: ``chNN_name.py`` defines ``CELLS`` for ``chapters/NN_name.ipynb``."""
