@@ -1,6 +1,12 @@
 # Two commands do everything on a fresh machine with Python 3.11:
-#   make book   - create .venv, install, execute every notebook, build _build/html
+#   make book   - create .venv, install, re-execute the chapters whose code or
+#                 library changed, build _build/html
 #   make test   - create .venv, install, run every test (what CI runs)
+# For authors:
+#   make sync                 - after editing a chapter's .md or .ipynb, bring
+#                               its twin in line (outputs are kept)
+#   make execute [CHAPTERS=05] - re-execute the stale chapters (or the named ones)
+#   make format               - ruff format + fixes, then make sync
 
 PYTHON ?= python3
 VENV   := .venv
@@ -8,7 +14,8 @@ BIN    := $(VENV)/bin
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: book test unit-tests notebook-tests clean vendor-js chromium
+.PHONY: book test lint unit-tests notebook-tests clean vendor-js chromium sync \
+        execute format
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +29,21 @@ $(VENV)/.test-installed: $(VENV)/.book-installed requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $@
 
-book: $(VENV)/.book-installed vendor-js
-	$(BIN)/python tools/build_book.py
+book: sync vendor-js
+	$(BIN)/python -m tools.build_book
+
+# Chapters are pairs chapters/NN_name.md + .ipynb (jupytext.toml): whichever
+# of the two was edited last is copied into the other; outputs are kept.
+sync: $(VENV)/.book-installed
+	$(BIN)/jupytext --sync --quiet chapters/[0-9][0-9]_*.md
+
+execute: sync
+	$(BIN)/python -m tools.execute_notebooks $(CHAPTERS)
+
+format: $(VENV)/.test-installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+	$(MAKE) sync
 
 # JavaScript the HTML book serves itself instead of loading it from CDNs:
 # RequireJS and the ipywidgets embed manager (widget outputs), and MathJax
@@ -50,7 +70,12 @@ chromium:
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium) || \
 	  echo "chromium could not be installed: the browser test will be skipped"
 
-test: unit-tests notebook-tests
+test: lint unit-tests notebook-tests
+
+# ruff over the library, tests, tools, benchmarks and the chapters' code cells.
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # The library's unit tests, on TensorFlow (the default backend) and on JAX.
 # On a CPU, JAX compiles one small XLA program per variable shape while a

@@ -1,57 +1,68 @@
-"""Execute chapter notebooks in place, so their stored outputs are real.
+"""Execute chapter notebooks in place, so that their stored outputs are real.
 
-    .venv/bin/python tools/execute_notebooks.py                 # every chapter
-    .venv/bin/python tools/execute_notebooks.py chapters/02_dense_block.ipynb
+    .venv/bin/python -m tools.execute_notebooks          # the stale chapters
+    .venv/bin/python -m tools.execute_notebooks 05       # chapter 5, always
+    .venv/bin/python -m tools.execute_notebooks --all    # every chapter
 
-Authors run this after editing a chapter; nbval then compares the cells
-marked ``# NBVAL_CHECK_OUTPUT`` against these stored outputs. TensorFlow's
-start-up log lines (stderr) and nbclient's per-cell timestamps are dropped,
-so that re-running a chapter changes only what it really computes.
+(`make execute` and `make execute CHAPTERS=05` run this.) A chapter is stale
+when its code cells, densenet_lib, the requirements or the profile changed
+since it last ran (tools/notebooks.py); Markdown edits never make it stale.
+nbval then compares the cells marked ``# NBVAL_CHECK_OUTPUT`` against the
+stored outputs, and the book renders them.
 """
 
 from __future__ import annotations
 
-import os
+import argparse
 import sys
-import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def execute(path: Path, timeout: int = 900) -> float:
-    """Run one notebook top to bottom in its folder; returns the seconds it took."""
-    nb = nbformat.read(path, as_version=4)
-    start = time.perf_counter()
-    NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-    ).execute()
-    seconds = time.perf_counter() - start
-    for cell in nb.cells:
-        cell.metadata.pop("execution", None)
-        if cell.cell_type == "code":
-            cell.outputs = [
-                o
-                for o in cell.outputs
-                if not (o.output_type == "stream" and o.name == "stderr")
-            ]
-    nbformat.write(nb, path)
-    return seconds
+from tools import notebooks
 
 
-def main(argv: list) -> int:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    paths = [Path(p) for p in argv] or sorted((ROOT / "chapters").glob("*.ipynb"))
+def select(names: list[str], everything: bool, profile: str) -> list[Path]:
+    """The notebooks to run: those named (by number, stem or path), all, or the stale."""
+    chapters = notebooks.chapter_notebooks()
+    if everything:
+        return chapters
+    if names:
+        chosen = []
+        for name in names:
+            matches = [p for p in chapters if _matches(p, name)]
+            if len(matches) != 1:
+                known = ", ".join(p.stem for p in chapters)
+                raise SystemExit(f"no single chapter matches {name!r}; known: {known}")
+            chosen += matches
+        return chosen
+    library = notebooks.library_hash()
+    return [
+        p
+        for p in chapters
+        if not notebooks.is_current(nbformat.read(p, as_version=4), profile, library)
+    ]
+
+
+def _matches(path: Path, name: str) -> bool:
+    name = Path(name).stem
+    return path.stem == name or path.stem.split("_", 1)[0] == name
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("chapters", nargs="*", help="numbers, names or paths")
+    parser.add_argument("--all", action="store_true", help="every chapter")
+    args = parser.parse_args(argv)
+    profile = notebooks.current_profile_name()
+    paths = select(args.chapters, args.all, profile)
+    if not paths:
+        print(f"Every chapter's outputs are current (profile {profile}).")
     for path in paths:
-        print(f"{path.name}: {execute(path.resolve()):.0f} s", flush=True)
+        seconds = notebooks.execute(path, profile)
+        print(f"{path.name}: executed in {seconds:.0f} s ({profile} profile)", flush=True)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

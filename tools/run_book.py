@@ -1,8 +1,8 @@
 """Run every chapter of the book in one profile and write a short report.
 
-    python tools/run_book.py                         # full profile: the GPU run
-    python tools/run_book.py --profile quick         # the CPU run (what CI tests)
-    python tools/run_book.py --report report.md chapters/05_training.ipynb
+    python -m tools.run_book                         # full profile: the GPU run
+    python -m tools.run_book --profile quick         # the CPU run (what CI tests)
+    python -m tools.run_book --report report.md chapters/05_training.ipynb
 
 Each notebook is executed top to bottom (nbclient) with DENSENET_PROFILE
 set, its executed copy written to --out (default _build/executed). The
@@ -26,7 +26,8 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+
+from tools import notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,20 +75,13 @@ def run_notebook(path: Path, profile: str, out_dir: Path, timeout: int) -> dict:
     metrics_file = Path(tempfile.mkstemp(suffix=".json")[1])
     metrics_file.write_text("{}")
     os.environ.update(DENSENET_PROFILE=profile, DENSENET_METRICS_FILE=str(metrics_file))
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     status, start = "ok", time.perf_counter()
     with GpuMemoryPeak() as gpu:
         try:
-            NotebookClient(
-                nb,
-                timeout=timeout,
-                kernel_name="python3",
-                resources={"metadata": {"path": str(path.parent)}},
-            ).execute()
-        except (
-            Exception
-        ) as error:  # a failing cell: report it, go on with the next notebook
-            status = f"failed: {type(error).__name__}: {str(error).strip().splitlines()[-1][:200]}"
+            notebooks.run(nb, path.parent, timeout)
+        except Exception as error:  # report the failing cell, go on with the next
+            last_line = str(error).strip().splitlines()[-1][:200]
+            status = f"failed: {type(error).__name__}: {last_line}"
     seconds = time.perf_counter() - start
     out_dir.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out_dir / path.name)
@@ -116,9 +110,9 @@ def report_markdown(rows: list, profile: str) -> str:
             f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}"
             for k, v in r["metrics"].items()
         )
-        lines.append(
-            f"| {r['notebook']} | {r['status']} | {r['seconds']:.0f} s | {r['gpu_memory']} | {metrics or '-'} |"
-        )
+        cells = [r["notebook"], r["status"], f"{r['seconds']:.0f} s"]
+        cells += [r["gpu_memory"], metrics or "-"]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -136,12 +130,12 @@ def main(argv=None) -> int:
         "--timeout", type=int, default=6 * 3600, help="seconds per cell"
     )
     args = parser.parse_args(argv)
-    notebooks = args.notebooks or sorted((ROOT / "chapters").glob("*.ipynb"))
     rows = []
-    for path in notebooks:
+    for path in args.notebooks or notebooks.chapter_notebooks():
         row = run_notebook(path.resolve(), args.profile, args.out, args.timeout)
         print(
-            f"{row['notebook']}: {row['status']}, {row['seconds']:.0f} s, peak GPU memory: {row['gpu_memory']}",
+            f"{row['notebook']}: {row['status']}, {row['seconds']:.0f} s, "
+            f"peak GPU memory: {row['gpu_memory']}",
             flush=True,
         )
         rows.append(row)

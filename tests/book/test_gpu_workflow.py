@@ -57,7 +57,8 @@ def test_book_runner_quick_profile_end_to_end(tmp_path):
     result = subprocess.run(
         [
             sys.executable,
-            str(ROOT / "tools" / "run_book.py"),
+            "-m",
+            "tools.run_book",
             "--profile",
             "quick",
             "--report",
@@ -97,7 +98,8 @@ def test_book_runner_reports_a_failing_notebook(tmp_path):
     result = subprocess.run(
         [
             sys.executable,
-            str(ROOT / "tools" / "run_book.py"),
+            "-m",
+            "tools.run_book",
             "--profile",
             "quick",
             "--report",
