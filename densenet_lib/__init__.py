@@ -6,7 +6,17 @@ from here: the residual block (chapter 1), the dense layer and Dense Block
 presets (chapter 4), and the analytic channel plan behind the sliders.
 """
 
-from . import counting, data, explorer, figures, memory, paper, reporting, training
+from . import (
+    callbacks,
+    counting,
+    data,
+    explorer,
+    figures,
+    memory,
+    paper,
+    reporting,
+    training,
+)
 from .config import DenseNetConfig, compressed_channels, depth_to_blocks, min_input_size
 from .dense_block import dense_block, dense_layer
 from .densenet import (
