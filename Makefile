@@ -6,7 +6,7 @@
 #   make sync                 - after editing a chapter's .md or .ipynb, bring
 #                               its twin in line (outputs are kept)
 #   make execute [CHAPTERS=05] - re-execute the stale chapters (or the named ones)
-#   make format               - ruff format + fixes, then make sync
+#   make format               - ruff format + fixes, on the .ipynb and their .md
 
 PYTHON ?= python3
 VENV   := .venv
@@ -40,10 +40,11 @@ sync: $(VENV)/.book-installed
 execute: sync
 	$(BIN)/python -m tools.execute_notebooks $(CHAPTERS)
 
+# ruff edits the .ipynb files, so their .md twins are then written from them.
 format: $(VENV)/.test-installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
-	$(MAKE) sync
+	$(BIN)/jupytext --quiet --to md:myst chapters/[0-9][0-9]_*.ipynb
 
 # JavaScript the HTML book serves itself instead of loading it from CDNs:
 # RequireJS and the ipywidgets embed manager (widget outputs), and MathJax

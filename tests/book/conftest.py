@@ -3,29 +3,42 @@ import subprocess
 import sys
 from pathlib import Path
 
+import offline_browser
 import pytest
-import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (offline_browser.py), once per test run."""
+    sync_api = pytest.importorskip(
+        "playwright.sync_api",
+        reason="playwright is not installed (requirements-test.txt)",
+    )
+    if offline_browser.CHROMIUM is None:
+        pytest.skip("chromium is not installed (`make chromium` installs it)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=offline_browser.CHROMIUM,
+            args=offline_browser.CHROMIUM_ARGS,
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
 def built_book(tmp_path_factory):
-    """The book built once per test run from the stored notebook outputs
-    (execution is nbval's job), Sphinx warnings as errors. Yields the html folder."""
+    """The book built once per test run from the stored notebook outputs, as
+    `make book` renders them (execution is nbval's job), Sphinx warnings as
+    errors. Returns the html folder."""
     out = tmp_path_factory.mktemp("book")
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    config["execute"]["execute_notebooks"] = "off"
-    config_path = out / "_config.yml"
-    config_path.write_text(yaml.safe_dump(config, sort_keys=False))
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     result = subprocess.run(
         [
             str(jupyter_book),
             "build",
             str(ROOT),
-            "--config",
-            str(config_path),
             "--path-output",
             str(out),
             "--warningiserror",

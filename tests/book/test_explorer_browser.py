@@ -11,36 +11,17 @@ go to test-artifacts/.
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 import densenet_lib as dl
 from densenet_lib import explorer as ex
+from offline_browser import THEBE_CONFIG, Page
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "chapters/06_growth_rate_explorer.html"
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or next(
-    (p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()),
-    None,
-)
-# sphinx-thebe (part of Jupyter Book 1) writes `const THEBE_JS_URL = "https://unpkg.com/thebe@..."`
-# into every page, twice (the second raises "already been declared"). Thebe itself
-# loads only from a launch button, which this book does not enable; these are the
-# only CDN mention and page error tolerated.
-THEBE_CONFIG = re.compile(
-    r'const THEBE_JS_URL = "https://unpkg\.com/thebe@[\d.]+/lib/index\.js"'
-)
-THEBE_ERROR = "Identifier 'THEBE_JS_URL' has already been declared"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 def test_vendored_javascript_is_in_place():
@@ -80,60 +61,6 @@ def test_built_pages_load_nothing_from_a_cdn(built_book):
         assert not found, f"{page.name} mentions a CDN: {found[:3]}"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip(
-        "playwright.sync_api",
-        reason="playwright is not installed (requirements-test.txt)",
-    )
-    if CHROMIUM is None:
-        pytest.skip(
-            "chromium is not installed and could not be (`make chromium`: apt-get install chromium)"
-        )
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-class Page:
-    """A book page opened offline: `.page`, plus every blocked request and page error."""
-
-    def __init__(self, browser, path: Path):
-        self.blocked, self.errors = [], []
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("pageerror", self._error)
-        self.page.on("request", self._request)
-        self.page.goto(path.as_uri(), wait_until="load")
-
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith(("file:", "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            self.blocked.append(url)
-            route.abort()
-
-    def _error(self, error):
-        if str(error) != THEBE_ERROR:
-            self.errors.append(str(error))
-
-    def _request(self, request):
-        if (
-            not request.url.startswith(("file:", "data:", "blob:", "about:"))
-            and request.url not in self.blocked
-        ):
-            self.blocked.append(request.url)
-
-    def check_clean(self):
-        assert self.blocked == [], f"the page tried the network: {self.blocked}"
-        assert self.errors == [], f"JavaScript errors: {self.errors}"
-
-
 @pytest.fixture
 def book_page(browser, built_book):
     opened = []
@@ -145,7 +72,7 @@ def book_page(browser, built_book):
 
     yield open_page
     for page in opened:
-        page.context.close()
+        page.close()
 
 
 def shown(root) -> dict:
