@@ -10,11 +10,13 @@ from . import (
     callbacks,
     counting,
     data,
+    diagnostics,
     explorer,
     figures,
     memory,
     paper,
     reporting,
+    tables,
     training,
 )
 from .config import DenseNetConfig, compressed_channels, depth_to_blocks, min_input_size

@@ -143,6 +143,15 @@ def load_data(name: str) -> ImageData:
     return load_digits32() if name == "digits" else load_cifar(name)
 
 
+def profile_data(profile) -> ImageData:
+    """The normalized data a training chapter uses in ``profile``
+    (:func:`densenet_lib.current_profile`): the offline digits in the quick
+    profile, CIFAR-10 in the full one (the digits, with a one-line message,
+    where CIFAR-10 cannot be downloaded)."""
+    name = profile.pick(quick="digits", full="cifar10")
+    return load_data(name).normalized()
+
+
 def augmentation(seed: int | None = None) -> keras.Sequential:
     """The paper's augmentation (Sec. 4.2, "C10+"), applied on the fly in training only:
     zero-pad 4 pixels, take a random 32x32 crop, flip horizontally at random.

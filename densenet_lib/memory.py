@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import math
 
+import keras
+
 from .config import check_choice, check_int
 
 COUNTS = ("all_outputs", "concatenations", "shared_buffer")
@@ -111,3 +113,51 @@ def dense_block_elements(
         12 * k if bottleneck else 0
     )  # the 3x3 conv; Conv1x1, BN, ReLU at 4k
     return (concatenations + 2 * inputs + L * per_layer_extra) * area
+
+
+def built_dense_block_elements(
+    num_layers: int, growth_rate: int, init_channels: int, size: int
+) -> int:
+    """:func:`feature_map_elements` of a built plain :func:`dense_block` on
+    ``size`` x ``size`` maps: what :func:`dense_block_elements` predicts.
+    Shapes: (b, size, size, k_0) -> (b, size, size, k_0 + kL)."""
+    from .dense_block import dense_block
+
+    size = check_int("size", size)
+    inputs = keras.Input(shape=(size, size, check_int("init_channels", init_channels)))
+    out = dense_block(inputs, num_layers, growth_rate, name="c", bottleneck=False)
+    return feature_map_elements(keras.Model(inputs, out))
+
+
+def dense_block_vs_residual_stack(
+    num_layers: int, growth_rate: int, init_channels: int, size: int
+) -> dict:
+    """Parameters and feature-map elements per example of a plain Dense Block
+    and of a residual stack with the same output width k_0 + kL and the same
+    number of 3x3 convolutions (L / 2 pre-activation residual blocks; the first
+    one projects the k_0 input channels), both on ``size`` x ``size`` maps:
+    ``{"dense block": (params, elements), "residual stack": (params, elements)}``.
+    """
+    from .dense_block import dense_block
+    from .residual import residual_block
+
+    L = check_int("num_layers", num_layers)
+    if L % 2:
+        raise ValueError(
+            f"num_layers must be even (two 3x3 convolutions per residual "
+            f"block), got {L}"
+        )
+    width = check_int("init_channels", init_channels) + growth_rate * L
+    inputs = keras.Input(shape=(check_int("size", size), size, init_channels))
+    dense = dense_block(inputs, L, growth_rate, name="conv2", bottleneck=False)
+    x = inputs
+    for b in range(L // 2):
+        x = residual_block(x, width, name=f"res{b + 1}")
+    models = {
+        "dense block": keras.Model(inputs, dense),
+        "residual stack": keras.Model(inputs, x),
+    }
+    return {
+        name: (model.count_params(), feature_map_elements(model))
+        for name, model in models.items()
+    }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 
 import keras
+import numpy as np
 
 
 def transfer_weights(source: keras.Model, target: keras.Model) -> int:
@@ -86,3 +87,22 @@ def load_weights(model: keras.Model, weights, depth: int, include_top: bool) -> 
         input_shape=tuple(model.input_shape[1:]),
     )
     transfer_weights(reference, model)
+
+
+def random_weights(model: keras.Model, seed: int = 0) -> list:
+    """Random values for every weight of ``model``, uniform in [0.5, 1.5).
+
+    All positive, so that they are valid BatchNormalization moving variances
+    too: with them, two models that should compute the same function can be
+    compared weight for weight, BN statistics included::
+
+        a.set_weights(random_weights(a))
+        b.set_weights(a.get_weights())
+    """
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"model must be a keras.Model, got {type(model).__name__}")
+    rng = np.random.default_rng(seed)
+    return [
+        rng.uniform(0.5, 1.5, tuple(w.shape)).astype(w.dtype)
+        for w in model.weights
+    ]

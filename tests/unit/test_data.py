@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from densenet_lib import data
+from densenet_lib.profiles import Profile
 
 
 def test_digits_are_32x32x3_and_stratified():
@@ -66,3 +67,15 @@ def test_augmentation_pads_crops_and_flips():
         for window in [padded[0, i : i + 32, j : j + 32]]
     )
     assert found
+
+
+@pytest.mark.parametrize("name", ["quick", "full"])
+def test_profile_data_is_the_digits_offline_and_normalized(name, monkeypatch):
+    def offline(*args, **kwargs):
+        raise OSError("no network")
+
+    monkeypatch.setattr(keras.datasets.cifar10, "load_data", offline)
+    loaded = data.profile_data(Profile(name, "test"))
+    assert loaded.name == "digits"  # full: CIFAR-10 could not be downloaded
+    np.testing.assert_allclose(loaded.mean, 0, atol=1e-5)
+    np.testing.assert_allclose(loaded.std, 1, atol=1e-4)

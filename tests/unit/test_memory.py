@@ -109,3 +109,31 @@ def test_residual_block_layers_follow_the_library():
     assert post["shortcut"] == [] and post["after"] == ["Activation"]
     with pytest.raises(ValueError, match="shortcut"):
         figures.residual_block_layers(shortcut="zero-pad")
+
+
+def test_built_block_count_is_the_analytic_count():
+    assert memory.built_dense_block_elements(5, 4, 8, 8) == (
+        memory.dense_block_elements(5, 4, 8, 8, 8)
+    )
+
+
+def test_dense_block_against_residual_stack_by_analytic_counts():
+    L, k, k0, size = 4, 3, 5, 6
+    stats = memory.dense_block_vs_residual_stack(L, k, k0, size)
+    plan = dl.channel_plan(
+        blocks=(L,), growth_rate=k, init_channels=k0, bottleneck=False, stem="cifar"
+    )
+    dense_params = sum(r.params for r in plan.rows if r.kind == "dense_layer")
+    elements = memory.dense_block_elements(L, k, k0, size, size)
+    assert stats["dense block"] == (dense_params, elements)
+    # Pre-activation residual blocks of width w: BN (4 numbers per channel)
+    # and a 3x3 kernel, twice; the first block also a 1x1 projection k0 -> w.
+    w = k0 + k * L
+    first = 4 * k0 + 9 * k0 * w + 4 * w + 9 * w * w + k0 * w
+    later = (L // 2 - 1) * (2 * (4 * w + 9 * w * w))
+    assert stats["residual stack"][0] == first + later
+
+
+def test_dense_block_against_residual_stack_needs_an_even_depth():
+    with pytest.raises(ValueError, match="num_layers must be even"):
+        memory.dense_block_vs_residual_stack(3, 4, 8, 8)

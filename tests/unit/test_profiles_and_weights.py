@@ -41,3 +41,17 @@ def test_saved_weights_load_by_path(tmp_path):
     )
     for a, b in zip(model.weights, again.weights):
         assert (keras.ops.convert_to_numpy(a) == keras.ops.convert_to_numpy(b)).all()
+
+
+def test_random_weights_are_positive_seeded_and_fit_the_model():
+    inputs = keras.Input(shape=(4, 4, 3))
+    x = keras.layers.BatchNormalization()(keras.layers.Conv2D(2, 3)(inputs))
+    model = keras.Model(inputs, x)
+    values = dl.weights.random_weights(model, seed=1)
+    model.set_weights(values)  # raises if a shape is wrong
+    assert [v.shape for v in values] == [tuple(w.shape) for w in model.weights]
+    assert all(((v >= 0.5) & (v < 1.5)).all() for v in values)
+    again = dl.weights.random_weights(model, seed=1)
+    assert all((a == b).all() for a, b in zip(values, again))
+    with pytest.raises(ValueError, match="model"):
+        dl.weights.random_weights("model")
