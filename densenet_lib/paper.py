@@ -236,12 +236,10 @@ TABLE3 = (
 
 def table3(depth: int) -> ImageNetErrors:
     """The Table 3 row of DenseNet-``depth`` (121, 169, 201 or 264)."""
-    for row in TABLE3:
-        if row.depth == depth:
-            return row
-    raise ValueError(
-        f"depth must be one of {[row.depth for row in TABLE3]!r}, got {depth!r}"
-    )
+    from .config import check_choice
+
+    rows = {row.depth: row for row in TABLE3}
+    return rows[check_choice("depth", depth, tuple(rows))]
 
 
 # --- Figure 3: DenseNets and ResNets on ImageNet ---------------------------
