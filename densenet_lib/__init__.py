@@ -35,6 +35,7 @@ from .densenet import (
     densenet_cifar_config,
     imagenet_config,
 )
+from .feature_reuse import FeatureReuse, draw_feature_reuse, feature_reuse
 from .plan import ChannelPlan, PlanRow, channel_plan
 from .profiles import Profile, current_profile, record_metrics
 from .residual import ResNetCIFAR, residual_block

@@ -296,3 +296,160 @@ def draw_residual_block(
     ax.set_aspect("equal")
     ax.axis("off")
     return ax
+
+
+def _as_plan(plan_or_config):
+    from .config import DenseNetConfig
+    from .plan import ChannelPlan, channel_plan
+
+    if isinstance(plan_or_config, DenseNetConfig):
+        return channel_plan(plan_or_config)
+    if not isinstance(plan_or_config, ChannelPlan):
+        raise ValueError(
+            "plan_or_config must be a ChannelPlan or a DenseNetConfig (e.g. "
+            "densenet_lib.channel_plan(blocks=(6, 12, 24, 16)) or "
+            f"densenet_lib.imagenet_config(121)), got {type(plan_or_config).__name__}"
+        )
+    return plan_or_config
+
+
+def _densenet_boxes(plan) -> list:
+    """The boxes of :func:`draw_densenet`: (kind, title, detail), top to bottom."""
+    config = plan.config
+
+    def size(row):
+        return "" if row.height is None else f" · {row.height} × {row.width}"
+
+    height, width, channels = config.input_shape
+    shape = "any size" if height is None else f"{height} × {width}"
+    boxes = [("input", "Input", f"{shape} × {channels}")]
+    stem = plan.rows[0]
+    title = (
+        "Convolution 7 × 7 /2, max pool 3 × 3 /2"
+        if config.stem == "imagenet"
+        else "Convolution 3 × 3"
+    )
+    detail = f"{stem.channels_in} → {stem.channels_out} channels{size(stem)}"
+    boxes.append(("stem", title, detail))
+    layer = "[1 × 1 conv, 3 × 3 conv]" if config.bottleneck else "[3 × 3 conv]"
+    for i in range(1, len(config.blocks) + 1):
+        rows = [r for r in plan.rows if r.kind == "dense_layer" and r.block == i]
+        title = f"Dense Block ({i}): {layer} × {len(rows)}"
+        detail = (
+            f"{rows[0].channels_in} → {rows[-1].channels_out} channels "
+            f"(k = {config.growth_rate}){size(rows[-1])}"
+        )
+        boxes.append(("block", title, detail))
+        for row in plan.rows:
+            if row.kind == "transition" and row.block == i:
+                title = f"Transition Layer ({i}): 1 × 1 conv, 2 × 2 average pool"
+                before = "" if row.height is None else size(rows[-1]) + " →"
+                after = size(row)[3:]
+                detail = (
+                    f"{row.channels_in} → {row.channels_out} channels{before} {after}"
+                )
+                boxes.append(("transition", title, detail.rstrip()))
+    head = plan.rows[-1]
+    if config.include_top:
+        title = f"Global average pool, {config.classes}-way fully connected"
+        detail = f"{head.channels_in} channels → {head.channels_out} classes"
+    else:
+        title = {
+            "avg": "Global average pool",
+            "max": "Global max pool",
+            None: "Final BN-ReLU (no pooling)",
+        }[config.pooling]
+        detail = f"{head.channels_in} → {head.channels_out} channels{size(head)}"
+    boxes.append(("head", title, detail))
+    return boxes
+
+
+_BOX_HEIGHT = {"stem": 0.62, "block": 0.72, "transition": 0.62, "head": 0.62}
+_BOX_COLOR = {
+    "stem": "#d9d9d9",
+    "block": "#c6dbef",
+    "transition": "#fdd0a2",
+    "head": "#d9d9d9",
+}
+_BOX_GAP = 0.3
+
+
+def densenet_figsize(plan_or_config) -> tuple:
+    """The (width, height) in inches that :func:`draw_densenet` needs."""
+    boxes = _densenet_boxes(_as_plan(plan_or_config))
+    height = sum(_BOX_HEIGHT.get(kind, 0.25) + _BOX_GAP for kind, _, _ in boxes)
+    return (6.0, height + 0.5)
+
+
+def draw_densenet(plan_or_config, ax=None):
+    """The whole network, the paper's Figure 2, for any configuration.
+
+    One box per unit, top to bottom, as the paper's Table 1 lists them: the
+    stem ("Convolution", with the ImageNet stem's max pooling), each Dense
+    Block with its layers per block, each transition layer and the head (the
+    global pooling and the classifier). Each box states the channels in and
+    out and the feature-map size after it (a transition: before -> after),
+    all read off :func:`densenet_lib.channel_plan`, so the figure is the plan.
+
+    Args:
+        plan_or_config: a :class:`densenet_lib.ChannelPlan` or a
+            :class:`densenet_lib.DenseNetConfig` (e.g.
+            ``densenet_lib.imagenet_config(121)``, or
+            ``densenet_lib.densenet_cifar_config(100, 12)``).
+        ax: a matplotlib Axes, or ``None`` for a new figure of
+            :func:`densenet_figsize`.
+
+    Returns:
+        The matplotlib Axes.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    plan = _as_plan(plan_or_config)
+    boxes = _densenet_boxes(plan)
+    width, height = densenet_figsize(plan)
+    if ax is None:
+        figure, ax = plt.subplots(figsize=(width, height))
+        figure.subplots_adjust(left=0, right=1, bottom=0, top=1 - 0.35 / height)
+    box_w, y = width - 0.6, height - 0.3
+    for index, (kind, title, detail) in enumerate(boxes):
+        if kind == "input":
+            ax.text(0, y - 0.12, f"{title}: {detail}", ha="center", va="center")
+            y -= 0.25
+        else:
+            h = _BOX_HEIGHT[kind]
+            ax.add_patch(
+                FancyBboxPatch(
+                    (-box_w / 2, y - h),
+                    box_w,
+                    h,
+                    boxstyle="round,pad=0.02",
+                    facecolor=_BOX_COLOR[kind],
+                    edgecolor="black",
+                )
+            )
+            ax.text(0, y - 0.33 * h, title, ha="center", va="center", weight="bold")
+            ax.text(0, y - 0.7 * h, detail, ha="center", va="center", fontsize=9)
+            y -= h
+        if index < len(boxes) - 1:
+            ax.add_patch(
+                FancyArrowPatch(
+                    (0, y - 0.02),
+                    (0, y - _BOX_GAP + 0.02),
+                    arrowstyle="-|>",
+                    mutation_scale=10,
+                    color="black",
+                )
+            )
+            y -= _BOX_GAP
+    config = plan.config
+    ax.set_title(
+        f"{config.name}: k = {config.growth_rate}, θ = {config.compression}, "
+        f"{plan.params:,} parameters",
+        fontsize=11,
+    )
+    ax.set_xlim(-width / 2, width / 2)
+    ax.set_ylim(y - 0.2, height)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
