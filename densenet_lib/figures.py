@@ -453,3 +453,71 @@ def draw_densenet(plan_or_config, ax=None):
     ax.set_aspect("equal")
     ax.axis("off")
     return ax
+
+
+def draw_block_growth(
+    growth_rate: int,
+    init_channels: int,
+    size: int,
+    max_layers: int = 48,
+    built: dict | None = None,
+    axes=None,
+):
+    """How one plain Dense Block's cost grows with its number of layers L.
+
+    Left: feature-map elements per example, the three counts of
+    :func:`densenet_lib.memory.dense_block_elements` for L = 1..``max_layers``
+    on ``size`` x ``size`` maps, plus ``built`` (``{L: elements}`` counted on
+    built blocks) as dots. Right: the block's parameters, from
+    :func:`densenet_lib.channel_plan`. Returns the two axes.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from . import memory
+    from .plan import channel_plan
+
+    k, k0 = (
+        check_int("growth_rate", growth_rate),
+        check_int("init_channels", init_channels),
+    )
+    depths = np.arange(1, check_int("max_layers", max_layers) + 1)
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(11, 3.8), layout="constrained")
+    ax_m, ax_p = axes
+    for count, label in [
+        ("all_outputs", "every layer output (dl.dense_block)"),
+        ("concatenations", "the concatenations alone"),
+        ("shared_buffer", "one shared buffer (Pleiss et al.)"),
+    ]:
+        counts = [
+            memory.dense_block_elements(int(d), k, k0, size, size, count=count)
+            for d in depths
+        ]
+        ax_m.plot(depths, np.array(counts) / 1e6, label=label)
+    if built:
+        elements = np.array(list(built.values())) / 1e6
+        ax_m.plot(list(built), elements, "ko", ms=4, label="built blocks")
+    ax_m.set(
+        xlabel="layers in the block, L",
+        ylabel="elements per image (millions)",
+        title=f"Feature maps, k = {k}, k0 = {k0}, {size}x{size}",
+    )
+    ax_m.legend(fontsize=8)
+    params = []
+    for d in depths:
+        plan = channel_plan(
+            blocks=(int(d),),
+            growth_rate=k,
+            init_channels=k0,
+            bottleneck=False,
+            stem="cifar",
+        )
+        params.append(sum(r.params for r in plan.rows if r.kind == "dense_layer"))
+    ax_p.plot(depths, np.array(params) / 1e6)
+    ax_p.set(
+        xlabel="layers in the block, L",
+        ylabel="parameters (millions)",
+        title="Parameters (dl.channel_plan)",
+    )
+    return axes

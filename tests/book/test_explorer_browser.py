@@ -14,10 +14,10 @@ import re
 from pathlib import Path
 
 import pytest
+from offline_browser import THEBE_CONFIG, Page
 
 import densenet_lib as dl
 from densenet_lib import explorer as ex
-from offline_browser import THEBE_CONFIG, Page
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "chapters/06_growth_rate_explorer.html"
