@@ -521,3 +521,41 @@ def draw_block_growth(
         title="Parameters (dl.channel_plan)",
     )
     return axes
+
+
+def network_width(plan) -> list:
+    """``(depth, channels in, kind)`` of each dense layer and transition of a
+    :class:`~densenet_lib.ChannelPlan`, in order. Depth counts convolutions
+    as the paper's L does: the first convolution (the stem) is depth 1, a
+    bottleneck layer's two convolutions count two."""
+    plan = _as_plan(plan)
+    depth, points = 1, []
+    for r in plan.rows:
+        if r.kind in ("dense_layer", "transition"):
+            points.append((depth + 1, r.channels_in, r.kind))
+            two_convs = r.kind == "dense_layer" and plan.config.bottleneck
+            depth += 2 if two_convs else 1
+    return points
+
+
+def draw_network_width(plans: dict, ax=None):
+    """The channels into every unit against depth, one step line per plan
+    (``{label: ChannelPlan}``); dashed lines mark the first plan's
+    transitions. Returns the axes."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3.6), layout="constrained")
+    for label, plan in plans.items():
+        depths, channels, _ = zip(*network_width(plan))
+        ax.step(depths, channels, where="post", label=f"{label}: channels in")
+    first = network_width(next(iter(plans.values())))
+    for depth, _, kind in first:
+        if kind == "transition":
+            ax.axvline(depth, color="gray", lw=0.8, ls="--")
+    ax.set(
+        xlabel="depth (convolutions from the input; dashed: transitions)",
+        ylabel="channels",
+        xlim=(0, max(d for d, _, _ in first) + 1),
+    )
+    return ax
