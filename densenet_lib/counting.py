@@ -209,3 +209,17 @@ def stage_summary(model) -> tuple:
             shape,
         )
     return tuple(StageRow(stage, *values) for stage, values in rows.items())
+
+
+def resolution_summary(model) -> dict:
+    """:func:`stage_summary` by feature-map resolution:
+    ``{stage: (params, multiply-adds, output shape)}`` where a DenseNet's
+    transition ``poolN`` is counted with the Dense Block ``convN`` before it
+    (it works on that block's maps), so that DenseNets and ResNets line up
+    stage for stage: ``stem``, ``conv2`` ... ``conv5``, ``head``."""
+    out = {}
+    for s in stage_summary(model):
+        key = s.stage.replace("pool", "conv")
+        params, macs, shape = out.get(key, (0, 0, s.output_shape))
+        out[key] = (params + s.params, macs + s.macs, shape)
+    return out

@@ -559,3 +559,37 @@ def draw_network_width(plans: dict, ax=None):
         xlim=(0, max(d for d, _, _ in first) + 1),
     )
     return ax
+
+
+def draw_stage_costs(models: dict, axes=None):
+    """Parameters and multiply-adds per stage (``stem``, ``conv2`` ...
+    ``conv5``, ``head``; :func:`densenet_lib.counting.resolution_summary`)
+    of each built model in ``models`` (``{label: keras.Model}``), as bars
+    side by side. Returns the two axes."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from .counting import resolution_summary
+
+    stats = {label: resolution_summary(m) for label, m in models.items()}
+    first = next(iter(stats.values()))
+    keys = [key for key in first if all(key in s for s in stats.values())]
+    labels = [
+        f"{first[key][2][0]}×{first[key][2][1]}\n{key}"
+        if key.startswith("conv")
+        else key
+        for key in keys
+    ]
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(10, 3.4), layout="constrained")
+    width = 0.8 / len(stats)
+    panels = [(0, 1e6, "parameters (millions)"), (1, 1e9, "multiply-adds (billions)")]
+    for ax, (index, scale, title) in zip(axes, panels):
+        for i, (label, stat) in enumerate(stats.items()):
+            heights = [stat[key][index] / scale for key in keys]
+            offset = (i - (len(stats) - 1) / 2) * width
+            ax.bar(np.arange(len(keys)) + offset, heights, width=width, label=label)
+        ax.set_xticks(range(len(keys)), labels, fontsize=8)
+        ax.set_title(title)
+    axes[0].legend()
+    return axes

@@ -16,14 +16,21 @@ def _cell(value) -> str:
     return str(value)
 
 
-def text_table(header, rows) -> str:
+def text_table(header, rows, align: str | None = None) -> str:
     """The ``rows`` (sequences of cells) under ``header``, as aligned text.
 
     Integers get thousands separators; every other cell is ``str(cell)``, so
     format floats before passing them. Every row must have as many cells as
-    the header.
+    the header. ``align`` has one letter per column, ``"l"`` (left) or ``"r"``
+    (right); by default the first column is left-aligned, the others right.
     """
     header = [str(h) for h in header]
+    align = align or "l" + "r" * (len(header) - 1)
+    if len(align) != len(header) or set(align) - {"l", "r"}:
+        raise ValueError(
+            f"align must have one letter 'l' or 'r' per column ({len(header)}), "
+            f"got {align!r}"
+        )
     body = [[_cell(v) for v in row] for row in rows]
     for i, row in enumerate(body):
         if len(row) != len(header):
@@ -34,8 +41,10 @@ def text_table(header, rows) -> str:
     widths = [max(len(r[c]) for r in [header, *body]) for c in range(len(header))]
 
     def line(cells):
-        first = cells[0].ljust(widths[0])
-        rest = (cell.rjust(width) for cell, width in zip(cells[1:], widths[1:]))
-        return "  ".join([first, *rest]).rstrip()
+        padded = [
+            cell.ljust(width) if side == "l" else cell.rjust(width)
+            for cell, width, side in zip(cells, widths, align)
+        ]
+        return "  ".join(padded).rstrip()
 
     return "\n".join(line(r) for r in [header, *body])

@@ -197,3 +197,20 @@ def test_paper_tables_agree_with_the_library_presets():
         "c100_plus",
         "svhn",
     }
+
+
+def test_resolution_summary_joins_each_transition_to_its_block():
+    model = dl.DenseNet(blocks=(1, 1, 1, 1), growth_rate=4, input_shape=(64, 64, 3))
+    stages = {s.stage: s for s in counting.stage_summary(model)}
+    by_resolution = counting.resolution_summary(model)
+    assert list(by_resolution) == ["stem", "conv2", "conv3", "conv4", "conv5", "head"]
+    params, macs, shape = by_resolution["conv3"]
+    assert params == stages["conv3"].params + stages["pool3"].params
+    assert macs == stages["conv3"].macs + stages["pool3"].macs
+    # 64 / 8 pixels; channels: stem 2k = 8, conv2 8 + 4, pool2 halves: 6 + 4.
+    assert shape == stages["conv3"].output_shape == (8, 8, 6 + 4)
+    assert sum(p for p, _, _ in by_resolution.values()) == model.count_params()
+    axes = dl.figures.draw_stage_costs({"tiny": model})
+    heights = [bar.get_height() * 1e6 for bar in axes[0].patches]
+    assert heights == pytest.approx([p for p, _, _ in by_resolution.values()])
+    assert axes[0].get_xticklabels()[2].get_text() == "8×8\nconv3"

@@ -18,3 +18,10 @@ def test_text_table_keeps_booleans_and_strings_as_they_are():
 def test_text_table_refuses_ragged_rows():
     with pytest.raises(ValueError, match=r"rows\[1\] must have 2 cells"):
         text_table(["x", "y"], [[1, 2], [3]])
+
+
+def test_text_table_aligns_as_asked_and_refuses_a_bad_alignment():
+    table = text_table(["a", "b", "c"], [["x", "long", 1]], align="llr")
+    assert table.splitlines() == ["a  b     c", "x  long  1"]
+    with pytest.raises(ValueError, match="align"):
+        text_table(["a", "b"], [], align="lc")
