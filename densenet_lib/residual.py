@@ -142,3 +142,20 @@ def ResNetCIFAR(
         )(x)
     kind = "plain" if plain else "resnet"
     return keras.Model(inputs, x, name=name or f"{kind}{depth}")
+
+
+def resnet_cifar_params(up_to: int, classes: int = 10, max_depth: int = 1000) -> dict:
+    """``{depth: parameters}`` of :func:`ResNetCIFAR` at depths 8, 14, 20, ...
+    (6n + 2), up to the first depth with at least ``up_to`` parameters: the
+    candidates for "a ResNet of about the same size" as a network of
+    ``up_to`` parameters (the closest is
+    ``min(counts, key=lambda d: abs(counts[d] - up_to))``)."""
+    up_to, counts = check_int("up_to", up_to), {}
+    for depth in range(8, check_int("max_depth", max_depth) + 1, 6):
+        counts[depth] = ResNetCIFAR(depth=depth, classes=classes).count_params()
+        if counts[depth] >= up_to:
+            return counts
+    raise ValueError(
+        f"up_to must be reached by a ResNet of depth <= max_depth ({max_depth}); "
+        f"got up_to={up_to:,}, ResNet-{depth} has {counts[depth]:,} parameters"
+    )

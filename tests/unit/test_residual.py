@@ -87,3 +87,20 @@ def test_resnet20_is_about_027m_parameters():
     # He et al. 2016, Table 6: ResNet-20 has 0.27M parameters.
     model = dl.ResNetCIFAR(20)
     assert round(weight_count(model.trainable_weights) / 1e6, 2) == 0.27
+
+
+def test_resnet_cifar_params_walks_6n_plus_2_until_it_passes_the_target():
+    counts = dl.residual.resnet_cifar_params(up_to=300_000)
+    assert list(counts) == [8, 14, 20, 26]
+    assert counts[20] < 300_000 <= counts[26]
+    # Depth + 6 adds one pre-activation block per stage (widths 16, 32, 64):
+    # two 3x3 kernels and two BNs (4 numbers per channel) each.
+    per_step = sum(2 * (9 * w * w + 4 * w) for w in (16, 32, 64))
+    assert {
+        b - a for a, b in zip(list(counts.values()), list(counts.values())[1:])
+    } == {per_step}
+
+
+def test_resnet_cifar_params_refuses_an_unreachable_target():
+    with pytest.raises(ValueError, match="max_depth"):
+        dl.residual.resnet_cifar_params(up_to=10**9, max_depth=20)
