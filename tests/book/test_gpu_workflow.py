@@ -36,81 +36,57 @@ def test_gpu_runner_label_is_set_in_one_place():
         )
 
 
-def test_book_runner_quick_profile_end_to_end(tmp_path):
-    probe = tmp_path / "probe.ipynb"
-    nb = new_notebook(
-        cells=[
-            new_code_cell(
-                "import densenet_lib as dl\n"
-                "profile = dl.current_profile()\n"
-                "dl.record_metrics(profile=profile.name, test_accuracy=0.9375)"
-            )
-        ]
-    )
+def write_notebook(path, source):
+    nb = new_notebook(cells=[new_code_cell(source)])
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
         "language": "python",
     }
-    nbformat.write(nb, probe)
+    nbformat.write(nb, path)
+    return path
+
+
+def run_book(tmp_path, *notebooks):
+    """tools/run_book.py in the quick profile; returns (exit code, report text)."""
     report = tmp_path / "report.md"
+    command = [sys.executable, "-m", "tools.run_book", "--profile", "quick"]
+    command += ["--report", str(report), "--out", str(tmp_path / "executed")]
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tools.run_book",
-            "--profile",
-            "quick",
-            "--report",
-            str(report),
-            "--out",
-            str(tmp_path / "executed"),
-            str(probe),
-            str(ROOT / "chapters" / "02_dense_block.ipynb"),
-        ],
+        command + [str(p) for p in notebooks],
         capture_output=True,
         text=True,
         cwd=ROOT,
     )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    text = report.read_text()
-    assert "profile `quick`" in text
-    assert (
-        "| probe.ipynb | ok |" in text
-        and "profile = quick, test_accuracy = 0.9375" in text
+    return result.returncode, report.read_text(), result.stdout + result.stderr
+
+
+def test_book_runner_quick_profile_end_to_end(tmp_path):
+    # (No chapter here: nbval executes every chapter in the same test run.)
+    probe = write_notebook(
+        tmp_path / "probe.ipynb",
+        "import densenet_lib as dl\n"
+        "profile = dl.current_profile()\n"
+        "dl.record_metrics(profile=profile.name, test_accuracy=0.9375)",
     )
-    assert "| 02_dense_block.ipynb | ok |" in text
+    model = write_notebook(
+        tmp_path / "model.ipynb",
+        "import densenet_lib as dl\n"
+        "dl.DenseNet(blocks=(1,), growth_rate=2, stem='cifar').count_params()",
+    )
+    code, text, output = run_book(tmp_path, probe, model)
+    assert code == 0, output[-3000:]
+    assert "profile `quick`" in text
+    assert "| probe.ipynb | ok |" in text
+    assert "profile = quick, test_accuracy = 0.9375" in text
+    assert "| model.ipynb | ok |" in text
     gpu = "no GPU" if shutil.which("nvidia-smi") is None else "MiB"
     assert text.count(gpu) >= 2
-    assert (tmp_path / "executed" / "02_dense_block.ipynb").exists()
+    assert (tmp_path / "executed" / "model.ipynb").exists()
 
 
 def test_book_runner_reports_a_failing_notebook(tmp_path):
-    broken = tmp_path / "broken.ipynb"
-    nb = new_notebook(cells=[new_code_cell("raise RuntimeError('boom')")])
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(nb, broken)
-    report = tmp_path / "report.md"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tools.run_book",
-            "--profile",
-            "quick",
-            "--report",
-            str(report),
-            "--out",
-            str(tmp_path / "x"),
-            str(broken),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert result.returncode == 1
-    assert "failed" in report.read_text() and "boom" in report.read_text()
+    broken = write_notebook(tmp_path / "broken.ipynb", "raise RuntimeError('boom')")
+    code, text, _ = run_book(tmp_path, broken)
+    assert code == 1
+    assert "failed" in text and "boom" in text
