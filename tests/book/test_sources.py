@@ -11,7 +11,7 @@ import pytest
 from tools import notebooks
 
 CHAPTERS = notebooks.chapter_notebooks()
-SYNC = "edit one file, then run `make sync`"
+SYNC = "after editing one of them, run `make sync`"
 
 
 def test_every_chapter_is_a_pair():
@@ -24,7 +24,10 @@ def test_every_chapter_is_a_pair():
 def test_markdown_and_notebook_agree(path):
     text = jupytext.read(path.with_suffix(".md"))
     stored = nbformat.read(path, as_version=4)
-    assert notebooks.pair_differences(text, stored) == [], SYNC
+    problems = notebooks.pair_differences(text, stored)
+    assert not problems, f"{path.stem}: .md and .ipynb disagree ({SYNC}): " + (
+        "; ".join(problems)
+    )
     assert text.metadata["jupytext"]["formats"] == "ipynb,md:myst"
 
 
