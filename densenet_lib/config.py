@@ -21,7 +21,7 @@ def _is_int(value) -> bool:
 
 
 def check_int(name: str, value, minimum: int = 1) -> int:
-    """Return ``value`` if it is an integer >= ``minimum``, else raise ``ValueError``."""
+    """``value`` if it is an integer >= ``minimum``; else ``ValueError`` naming it."""
     if not _is_int(value) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
     return int(value)
@@ -35,7 +35,10 @@ def check_choice(name: str, value, allowed) -> object:
 
 
 def check_input_shape(input_shape) -> tuple:
-    """Check a channels-last ``(height, width, channels)`` shape; sizes may be ``None``."""
+    """Check a channels-last ``(height, width, channels)`` shape.
+
+    Height and width may be ``None`` (any size); channels may not.
+    """
     if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
         raise ValueError(
             "input_shape must be a tuple (height, width, channels), "
@@ -78,7 +81,11 @@ def spatial_after_stem(size: int | None, stem: str) -> int | None:
 
 
 def min_input_size(stem: str, num_blocks: int) -> int:
-    """Smallest height/width that survives the stem and ``num_blocks - 1`` 2x2 poolings."""
+    """Smallest height/width that survives the stem and ``num_blocks - 1`` 2x2 pools.
+
+    That is, the smallest input whose last Dense Block still sees a feature map
+    of at least 1x1.
+    """
     size = 1
     while True:
         h = spatial_after_stem(size, stem)
@@ -90,12 +97,13 @@ def min_input_size(stem: str, num_blocks: int) -> int:
 
 
 def depth_to_blocks(depth: int, bottleneck: bool, num_blocks: int = 3) -> tuple:
-    """The CIFAR DenseNets' layers per block from the depth L (paper Sec. 3, "Implementation details").
+    """The CIFAR DenseNets' layers per block from the depth L.
 
-    Each of the ``num_blocks`` blocks has n dense layers; a plain layer holds
-    one conv and a bottleneck layer two, and the first conv, the
-    ``num_blocks - 1`` transitions and the classifier add ``num_blocks + 1``:
-    L = 3n + 4 (n = (L - 4) / 3), or with bottlenecks L = 6n + 4.
+    Paper Sec. 3, "Implementation details": each of the ``num_blocks`` blocks
+    has n dense layers; a plain layer holds one conv and a bottleneck layer
+    two, and the first conv, the ``num_blocks - 1`` transitions and the
+    classifier add ``num_blocks + 1``: L = 3n + 4 (n = (L - 4) / 3), or with
+    bottlenecks L = 6n + 4.
     """
     depth = check_int("depth", depth)
     convs_per_layer = 2 if bottleneck else 1
@@ -141,7 +149,9 @@ class DenseNetConfig:
     stem_channels: int = field(init=False)
 
     def __post_init__(self):
-        set_ = lambda key, value: object.__setattr__(self, key, value)  # noqa: E731
+        def set_(key, value):  # the dataclass is frozen
+            object.__setattr__(self, key, value)
+
         blocks = self.blocks
         if (
             isinstance(blocks, (str, bytes))

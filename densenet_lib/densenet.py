@@ -1,4 +1,6 @@
-"""The whole DenseNet: stem -> (Dense Block -> transition) x (n - 1) -> Dense Block -> head.
+"""The whole DenseNet: a stem, Dense Blocks with transitions between them, a head.
+
+stem -> (Dense Block -> transition) x (n - 1) -> Dense Block -> head.
 
 One builder, :func:`DenseNet`, with keras.applications' argument names where
 they exist, and the presets of the paper's Table 1 (ImageNet) and Table 2
@@ -52,8 +54,8 @@ def apply_stem(x, config: DenseNetConfig):
     ``"imagenet"``: ZeroPadding 3 + Conv7x7/2 + BN + ReLU + ZeroPadding 1 +
     MaxPool3x3/2, as keras.applications (and the seed's Keras-1 code) build it;
     (b, H, W, C) -> (b, ceil(H/4), ceil(W/4), init_channels).
-    ``"cifar"``: one Conv3x3 (paper Sec. 3, "Implementation details"; the first dense layer's BN-ReLU
-    follows); (b, H, W, C) -> (b, H, W, init_channels).
+    ``"cifar"``: one Conv3x3 (paper Sec. 3, "Implementation details"; the first
+    dense layer's BN-ReLU follows); (b, H, W, C) -> (b, H, W, init_channels).
     """
     channels = config.stem_channels
     if config.stem == "cifar":
@@ -69,7 +71,11 @@ def apply_stem(x, config: DenseNetConfig):
 
 
 def apply_head(x, config: DenseNetConfig):
-    """Final BN + ReLU, then global average pooling and the classifier (or ``pooling``)."""
+    """Final BN + ReLU, then global average pooling and the classifier.
+
+    Without the top: ``pooling`` (``None``, ``"avg"`` or ``"max"``) instead.
+    Shapes: (b, h, w, c) -> (b, classes), (b, c) or (b, h, w, c).
+    """
     x = batch_norm("bn")(x)
     x = layers.Activation("relu", name="relu")(x)
     if config.include_top:
@@ -183,7 +189,10 @@ def DenseNet(
 
 
 def cifar_init_channels(growth_rate: int, bottleneck: bool, compression: float) -> int:
-    """Paper Sec. 3, "Implementation details": 16 channels after the first conv, or 2k for DenseNet-BC."""
+    """Channels of the CIFAR stem's convolution: 16, or 2k for DenseNet-BC.
+
+    Paper Sec. 3, "Implementation details".
+    """
     return 2 * growth_rate if bottleneck and compression < 1 else 16
 
 
@@ -229,7 +238,9 @@ def densenet_cifar_config(
 def DenseNetCIFAR(
     depth=100, growth_rate=12, bottleneck=True, compression=0.5, **kwargs
 ) -> keras.Model:
-    """A CIFAR DenseNet of depth L: three blocks of (L - 4) / 3 layers, or (L - 4) / 6 with bottlenecks.
+    """A CIFAR DenseNet of depth L (paper Table 2).
+
+    Three blocks of (L - 4) / 3 layers, or (L - 4) / 6 with bottlenecks.
 
     Keyword arguments as :func:`densenet_cifar_config`. Default: DenseNet-BC
     (L = 100, k = 12), 0.8M parameters, 4.51 % error on C10+ in the paper.
@@ -240,7 +251,11 @@ def DenseNetCIFAR(
 
 
 def cifar_preset(preset: str, **kwargs) -> keras.Model:
-    """One of the paper's Table 2 models by name, e.g. ``cifar_preset("densenet_bc100_k12")``."""
+    """One of the paper's Table 2 models by name.
+
+    E.g. ``cifar_preset("densenet_bc100_k12")``; ``kwargs`` as
+    :func:`densenet_cifar_config`.
+    """
     check_choice("preset", preset, tuple(CIFAR_PRESETS))
     return DenseNetCIFAR(**CIFAR_PRESETS[preset], name=preset, **kwargs)
 
@@ -253,7 +268,10 @@ def imagenet_config(
     classes=1000,
     classifier_activation="softmax",
 ) -> DenseNetConfig:
-    """The config of DenseNet-121/169/201/264 (paper Table 1: k = 32, θ = 0.5, bottlenecks)."""
+    """The config of DenseNet-121/169/201/264.
+
+    Paper Table 1: k = 32, θ = 0.5, bottlenecks.
+    """
     check_choice("depth", depth, tuple(IMAGENET_BLOCKS))
     return DenseNetConfig(
         blocks=IMAGENET_BLOCKS[depth],
@@ -310,7 +328,10 @@ def DenseNet169(
     classes=1000,
     classifier_activation="softmax",
 ) -> keras.Model:
-    """DenseNet-169 (Table 1): blocks (6, 12, 32, 32), k = 32. ``weights`` as DenseNet121."""
+    """DenseNet-169 (Table 1): blocks (6, 12, 32, 32), k = 32.
+
+    ``weights`` as :func:`DenseNet121`.
+    """
     return _imagenet_preset(
         169, include_top, weights, input_shape, pooling, classes, classifier_activation
     )
@@ -324,7 +345,10 @@ def DenseNet201(
     classes=1000,
     classifier_activation="softmax",
 ) -> keras.Model:
-    """DenseNet-201 (Table 1): blocks (6, 12, 48, 32), k = 32. ``weights`` as DenseNet121."""
+    """DenseNet-201 (Table 1): blocks (6, 12, 48, 32), k = 32.
+
+    ``weights`` as :func:`DenseNet121`.
+    """
     return _imagenet_preset(
         201, include_top, weights, input_shape, pooling, classes, classifier_activation
     )
@@ -338,7 +362,10 @@ def DenseNet264(
     classes=1000,
     classifier_activation="softmax",
 ) -> keras.Model:
-    """DenseNet-264 (Table 1): blocks (6, 12, 64, 48), k = 32. No ImageNet weights ship for it."""
+    """DenseNet-264 (Table 1): blocks (6, 12, 64, 48), k = 32.
+
+    No ImageNet weights ship for it.
+    """
     return _imagenet_preset(
         264, include_top, weights, input_shape, pooling, classes, classifier_activation
     )

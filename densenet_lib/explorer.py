@@ -1,6 +1,7 @@
 """The growth-rate explorer: sliders that show a DenseNet's channel counts.
 
-Two versions show the same numbers, all taken from :func:`densenet_lib.channel_plan`:
+Two versions show the same numbers, all taken from
+:func:`densenet_lib.channel_plan`:
 
 - :func:`live_explorer` (Jupyter, JupyterLab, Colab): core ipywidgets
   (sliders, dropdowns, text boxes) whose callbacks run in the Python kernel
@@ -117,7 +118,8 @@ def _presets() -> dict:
             label=_CIFAR_LABELS.get(name, name),
             blocks=list(config.blocks),
             growth_rate=k,
-            # None means "2k": it follows the growth-rate slider, as the paper's rule does.
+            # None means "2k": it follows the growth-rate slider, as the
+            # paper's rule does.
             init_channels=None
             if config.stem_channels == 2 * k
             else config.stem_channels,
@@ -131,7 +133,10 @@ def _presets() -> dict:
 
 
 PRESETS = _presets()
-"""Preset name -> settings (and a ``label``), e.g. ``PRESETS["densenet121"]["blocks"]``."""
+"""Preset name -> settings (and a ``label``).
+
+E.g. ``PRESETS["densenet121"]["blocks"]``.
+"""
 
 
 # ---------------------------------------------------------------------------
@@ -161,7 +166,8 @@ def explorer_settings(preset: str = "densenet121", **settings) -> dict:
     unknown = set(settings) - set(SETTING_NAMES)
     if unknown:
         raise ValueError(
-            f"unknown explorer setting(s) {sorted(unknown)}; known: {list(SETTING_NAMES)}"
+            f"unknown explorer setting(s) {sorted(unknown)}; "
+            f"known: {list(SETTING_NAMES)}"
         )
     merged = {key: value for key, value in PRESETS[preset].items() if key != "label"}
     merged.update(settings)
@@ -171,8 +177,11 @@ def explorer_settings(preset: str = "densenet121", **settings) -> dict:
 
 
 def explorer_config(settings: dict) -> DenseNetConfig:
-    """The :class:`DenseNetConfig` of full explorer ``settings`` (ImageNet or CIFAR stem,
-    square RGB input, with the classifier), after the explorer's range checks."""
+    """The :class:`DenseNetConfig` of full explorer ``settings``.
+
+    ImageNet or CIFAR stem, square RGB input, with the classifier; after the
+    explorer's range checks.
+    """
     s = settings
     k = check_int("growth_rate", s["growth_rate"])
     _check_range("growth_rate", k, *LIMITS["growth_rate"])
@@ -228,7 +237,10 @@ def explorer_config(settings: dict) -> DenseNetConfig:
 
 
 def explorer_plan(preset: str = "densenet121", **settings) -> ChannelPlan:
-    """``channel_plan`` of a preset with ``settings`` overriding it (what both explorers show)."""
+    """``channel_plan`` of a preset with ``settings`` overriding it.
+
+    This is what both explorers show.
+    """
     return channel_plan(explorer_config(explorer_settings(preset, **settings)))
 
 
@@ -236,7 +248,8 @@ def _check_block(block, config: DenseNetConfig) -> int:
     block = check_int("block", block)
     if block > len(config.blocks):
         raise ValueError(
-            f"block must be in [1, {len(config.blocks)}] (the Dense Blocks), got {block}"
+            f"block must be in [1, {len(config.blocks)}] (the Dense Blocks), "
+            f"got {block}"
         )
     return block
 
@@ -412,7 +425,8 @@ def clamp_settings(raw: dict, previous: dict) -> tuple:
         if value < low or value > high:
             fixed = min(max(value, low), high)
             messages.append(
-                f"{label}: {_fmt(value)} is outside {_fmt(low)}–{_fmt(high)}; using {_fmt(fixed)}."
+                f"{label}: {_fmt(value)} is outside {_fmt(low)}–{_fmt(high)}; "
+                f"using {_fmt(fixed)}."
             )
             return fixed
         return value
@@ -457,7 +471,8 @@ def clamp_settings(raw: dict, previous: dict) -> tuple:
             )
         elif len(values) > LIMITS["num_blocks"][1]:
             messages.append(
-                f"blocks: {len(values)} Dense Blocks is more than {LIMITS['num_blocks'][1]}; kept {kept}."
+                f"blocks: {len(values)} Dense Blocks is more than "
+                f"{LIMITS['num_blocks'][1]}; kept {kept}."
             )
         else:
             out["blocks"] = [
@@ -541,7 +556,8 @@ def static_explorer_html(
         element_id = f"densenet-explorer-{next(_counter)}"
     if not re.fullmatch(r"[A-Za-z][\w-]*", element_id):
         raise ValueError(
-            f"element_id must be letters, digits, '-' or '_' (starting with a letter), got {element_id!r}"
+            "element_id must be letters, digits, '-' or '_' (starting with a "
+            f"letter), got {element_id!r}"
         )
     options = dict(
         preset=preset,
@@ -557,7 +573,8 @@ def static_explorer_html(
         f'data-preset="{html.escape(preset)}">'
         "<noscript>The growth-rate explorer needs JavaScript.</noscript></div>\n"
         f"<script>\n{_script_safe(explorer_js())}\n"
-        f"DenseNetExplorer.mount({json.dumps(element_id)}, {_script_safe(json.dumps(options))});\n"
+        f"DenseNetExplorer.mount({json.dumps(element_id)}, "
+        f"{_script_safe(json.dumps(options))});\n"
         "</script>"
     )
 
@@ -666,25 +683,30 @@ def _diagram(plan: ChannelPlan, block: int):
 
 def _table_html(view: dict) -> str:
     rows = "".join(
-        f'<tr data-kind="{b["kind"]}"><td>{html.escape(b["what"])}</td><td><code>{b["name"]}</code></td>'
-        f'<td data-col="channels_in">{b["channels_in"]}</td><td data-col="channels_out">{b["channels_out"]}</td>'
+        f'<tr data-kind="{b["kind"]}"><td>{html.escape(b["what"])}</td>'
+        f"<td><code>{b['name']}</code></td>"
+        f'<td data-col="channels_in">{b["channels_in"]}</td>'
+        f'<td data-col="channels_out">{b["channels_out"]}</td>'
         f'<td data-col="size">{b["size"]}</td></tr>'
         for b in view["boundaries"]
     )
     return (
         '<table class="densenet-live-table" style="border-collapse:collapse">'
-        "<thead><tr><th>where</th><th>layer</th><th>channels in</th><th>channels out</th>"
-        f"<th>feature map after</th></tr></thead><tbody>{rows}</tbody></table>"
+        "<thead><tr><th>where</th><th>layer</th><th>channels in</th>"
+        "<th>channels out</th><th>feature map after</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
     )
 
 
 def _totals_html(view: dict) -> str:
     return (
-        f'<div class="densenet-live-totals"><b>Dense Block {view["block"]}</b>, channels after each layer: '
+        '<div class="densenet-live-totals">'
+        f"<b>Dense Block {view['block']}</b>, channels after each layer: "
         f'<span data-role="layers">{", ".join(map(str, view["layers"]))}</span><br>'
-        f'<b>parameters</b>: <span data-role="params">{view["params"]:,}</span> ({_human(view["params"])}; '
-        f"{view['non_trainable']:,} of them BN moving statistics, not trainable) &nbsp; "
-        f'<b>multiply-adds per image</b>: <span data-role="macs">{view["macs"]:,}</span> '
+        f'<b>parameters</b>: <span data-role="params">{view["params"]:,}</span> '
+        f"({_human(view['params'])}; {view['non_trainable']:,} of them BN moving "
+        "statistics, not trainable) &nbsp; <b>multiply-adds per image</b>: "
+        f'<span data-role="macs">{view["macs"]:,}</span> '
         f"({_human(view['macs'])})</div>"
     )
 
@@ -798,8 +820,9 @@ class LiveExplorer:
         self._busy = False
         header = w.HTML(
             "<b>Live growth-rate explorer</b> — computed by the Python kernel "
-            "(<code>dl.channel_plan</code>). It needs a running kernel (Jupyter, JupyterLab, Colab): "
-            "if moving a slider changes nothing, this is a static copy; use the kernel-free explorer instead."
+            "(<code>dl.channel_plan</code>). It needs a running kernel (Jupyter, "
+            "JupyterLab, Colab): if moving a slider changes nothing, this is a "
+            "static copy; use the kernel-free explorer instead."
         )
         c = self.controls
         self.widget = w.VBox(
@@ -924,7 +947,8 @@ class LiveExplorer:
             self.diagram.layout.display = "none"
 
     def _ipython_display_(self):
-        # (ipywidgets 7, as on Colab, has no _repr_mimebundle_ on widgets; display works with 7 and 8.)
+        # ipywidgets 7 (as on Colab) has no _repr_mimebundle_ on widgets;
+        # display() works with 7 and 8.
         from IPython.display import display
 
         display(self.widget)

@@ -66,7 +66,7 @@ def draw_dense_block(
     arc_top = box_h / 2 + 0.05 + 0.5 * arc_rad(num_layers) * (1.5 * num_layers - 0.12)
 
     def stacked_bar(x, channels_from, label):
-        """A bar under position x: k_0 from x_0, then k from each of the first layers."""
+        """A bar under position x: k_0 from x_0, then k from each earlier layer."""
         y = bar_top
         for j, channels in enumerate(channels_from):
             h = bar_height * channels / out

@@ -52,7 +52,8 @@ def layer_output_elements(model) -> dict:
             shape = tuple(tensor.shape)[1:]
             if any(size is None for size in shape):
                 raise ValueError(
-                    f"model: layer {layer.name!r} has output shape {tuple(tensor.shape)}; "
+                    f"model: layer {layer.name!r} has output shape "
+                    f"{tuple(tensor.shape)}; "
                     "count feature maps on a model built with a fixed input size"
                 )
             total += math.prod(shape)

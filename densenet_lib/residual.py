@@ -100,7 +100,8 @@ def ResNetCIFAR(
     n, rest = divmod(depth - 2, 6)
     if rest or n < 1:
         raise ValueError(
-            f"depth must have the form 6n + 2 with n >= 1 (8, 14, 20, 32, 56, ...), got {depth}"
+            "depth must have the form 6n + 2 with n >= 1 (8, 14, 20, 32, 56, ...), "
+            f"got {depth}"
         )
     check_int("classes", classes)
     input_shape = check_input_shape(input_shape)

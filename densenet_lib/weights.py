@@ -13,15 +13,19 @@ import os
 import keras
 
 
+def _weighted_layers(model: keras.Model) -> dict:
+    """The layers of ``model`` that hold weights, by name."""
+    return {layer.name: layer for layer in model.layers if layer.weights}
+
+
 def transfer_weights(source: keras.Model, target: keras.Model) -> int:
-    """Copy every weighted layer of ``source`` into the layer of the same name in ``target``.
+    """Copy every weighted layer of ``source`` into its namesake in ``target``.
 
     Returns the number of layers copied. Raises ``ValueError`` when a
     weighted layer of either model has no twin of the same name in the other,
     or when the shapes differ, so a silent partial copy cannot happen.
     """
-    weighted = lambda model: {l.name: l for l in model.layers if l.weights}  # noqa: E731
-    src, dst = weighted(source), weighted(target)
+    src, dst = _weighted_layers(source), _weighted_layers(target)
     if set(src) != set(dst):
         only_src = sorted(set(src) - set(dst))[:5]
         only_dst = sorted(set(dst) - set(src))[:5]
@@ -61,7 +65,8 @@ def check_weights(weights, depth: int, include_top: bool, classes: int) -> None:
             )
         if include_top and classes != 1000:
             raise ValueError(
-                f"weights='imagenet' with include_top=True needs classes=1000, got {classes}"
+                "weights='imagenet' with include_top=True needs classes=1000, "
+                f"got {classes}"
             )
     elif not (isinstance(weights, (str, os.PathLike)) and os.path.exists(weights)):
         raise ValueError(

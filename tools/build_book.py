@@ -56,7 +56,8 @@ def main() -> int:
         # otherwise an unchanged notebook would keep its old HTML.
         if CACHE.exists():
             print(
-                "densenet_lib changed since the last build: re-executing every notebook."
+                "densenet_lib changed since the last build: "
+                "re-executing every notebook."
             )
             shutil.rmtree(CACHE)
         command.append("--all")

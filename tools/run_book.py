@@ -32,7 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class GpuMemoryPeak:
-    """Polls nvidia-smi in a thread; ``peak_mib`` is the highest total memory.used seen."""
+    """Polls nvidia-smi in a thread.
+
+    ``peak_mib`` is the highest total memory.used seen.
+    """
 
     def __init__(self, interval: float = 0.5):
         self.interval, self.peak_mib = interval, None
@@ -84,10 +87,10 @@ def run_notebook(path: Path, profile: str, out_dir: Path, timeout: int) -> dict:
                 kernel_name="python3",
                 resources={"metadata": {"path": str(path.parent)}},
             ).execute()
-        except (
-            Exception
-        ) as error:  # a failing cell: report it, go on with the next notebook
-            status = f"failed: {type(error).__name__}: {str(error).strip().splitlines()[-1][:200]}"
+        except Exception as error:
+            # A failing cell: report it, go on with the next notebook.
+            last_line = str(error).strip().splitlines()[-1][:200]
+            status = f"failed: {type(error).__name__}: {last_line}"
     seconds = time.perf_counter() - start
     out_dir.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out_dir / path.name)
@@ -117,7 +120,8 @@ def report_markdown(rows: list, profile: str) -> str:
             for k, v in r["metrics"].items()
         )
         lines.append(
-            f"| {r['notebook']} | {r['status']} | {r['seconds']:.0f} s | {r['gpu_memory']} | {metrics or '-'} |"
+            f"| {r['notebook']} | {r['status']} | {r['seconds']:.0f} s "
+            f"| {r['gpu_memory']} | {metrics or '-'} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -141,7 +145,8 @@ def main(argv=None) -> int:
     for path in notebooks:
         row = run_notebook(path.resolve(), args.profile, args.out, args.timeout)
         print(
-            f"{row['notebook']}: {row['status']}, {row['seconds']:.0f} s, peak GPU memory: {row['gpu_memory']}",
+            f"{row['notebook']}: {row['status']}, {row['seconds']:.0f} s, "
+            f"peak GPU memory: {row['gpu_memory']}",
             flush=True,
         )
         rows.append(row)

@@ -44,7 +44,10 @@ CHROMIUM_ARGS = [
 
 
 def test_vendored_javascript_is_in_place():
-    """`make vendor-js` (run by `make book` and `make test`) fills _vendor/ from package-lock.json."""
+    """`make vendor-js` (run by `make book` and `make test`) fills _vendor/.
+
+    At the versions in package-lock.json.
+    """
     for path in (
         "requirejs/require.js",
         "widgets/embed-amd.js",
@@ -71,7 +74,8 @@ def test_built_pages_load_nothing_from_a_cdn(built_book):
                 assert not re.match(r"(https?:)?//", url.group(1)), (
                     f"{page.name} loads {url.group(1)}"
                 )
-        # Host names, not letters inside base64 data: cdn.x, cdnjs.x, unpkg.com, jsdelivr.net.
+        # Host names, not letters inside base64 data: cdn.x, cdnjs.x, unpkg.com,
+        # jsdelivr.net.
         found = re.findall(
             r".{0,60}(?:\bcdn[\w-]*\.[a-z]|\bunpkg\.com|\bjsdelivr\.net).{0,60}",
             text,
@@ -88,7 +92,8 @@ def browser():
     )
     if CHROMIUM is None:
         pytest.skip(
-            "chromium is not installed and could not be (`make chromium`: apt-get install chromium)"
+            "chromium is not installed and could not be "
+            "(`make chromium`: apt-get install chromium)"
         )
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -99,7 +104,7 @@ def browser():
 
 
 class Page:
-    """A book page opened offline: `.page`, plus every blocked request and page error."""
+    """A book page opened offline: `.page`, every blocked request and page error."""
 
     def __init__(self, browser, path: Path):
         self.blocked, self.errors = [], []
@@ -223,7 +228,8 @@ def test_static_explorer_follows_the_sliders_offline(book_page):
     root.locator("[data-role=k-range]").fill("40")
     assert_matches_library(root, growth_rate=40)
 
-    # The compression slider: 0.50 -> 0.29 in 21 steps of 0.01 (floor(θ·c) with θ = 0.29).
+    # The compression slider: 0.50 -> 0.29 in 21 steps of 0.01 (floor(θ·c) with
+    # θ = 0.29).
     theta = move_slider(root, "theta-range", "ArrowLeft", 21)
     assert theta == "0.29"
     got = assert_matches_library(root, growth_rate=40, compression=0.29)
@@ -295,7 +301,8 @@ def test_static_explorer_clamps_or_refuses_typed_values(book_page):
 def test_widget_snapshot_and_equations_render_from_the_book_itself(book_page):
     tab = book_page()
     page = tab.page
-    # The live explorer's saved widgets, drawn by the vendored embed manager (not a blank box).
+    # The live explorer's saved widgets, drawn by the vendored embed manager (not a
+    # blank box).
     page.wait_for_selector(".widget-slider", timeout=30000)
     assert page.locator(".widget-slider").count() >= 2
     assert page.locator(".jupyter-widgets img").count() >= 1
@@ -312,7 +319,10 @@ def test_widget_snapshot_and_equations_render_from_the_book_itself(book_page):
 
 
 def test_every_static_explorer_in_the_book_starts(book_page, built_book):
-    """Any page that embeds the static explorer (this chapter, the Dense Block chapter, ...)."""
+    """Any page that embeds the static explorer.
+
+    This chapter, the Dense Block chapter, ...
+    """
     pages = [
         p
         for p in sorted(built_book.rglob("*.html"))
@@ -343,5 +353,6 @@ def test_stored_static_explorers_carry_the_current_explorer_js():
                 markup = "".join(output.get("data", {}).get("text/html", ""))
                 if 'class="densenet-explorer' in markup:
                     assert current in markup, (
-                        f"{path.name}: stale explorer.js in a stored output; re-execute it"
+                        f"{path.name}: stale explorer.js in a stored output; "
+                        "re-execute it"
                     )

@@ -2,11 +2,9 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from densenet_lib.config import spatial_after_stem  # noqa: E402, F401
+import keras
+import numpy as np
+import pytest
 
 
 @pytest.fixture(autouse=True)

@@ -16,14 +16,16 @@ REFERENCES = {
 
 
 def named_layers(model):
-    # keras.applications leaves its two ZeroPadding2D layers unnamed; they hold no weights.
+    # keras.applications leaves its two ZeroPadding2D layers unnamed; they hold no
+    # weights.
     return {
         l.name for l in model.layers if not isinstance(l, keras.layers.ZeroPadding2D)
     }
 
 
 def test_densenet121_has_the_published_parameter_counts():
-    # keras.applications.DenseNet121(weights=None): 8,062,504 total, 7,978,856 trainable.
+    # keras.applications.DenseNet121(weights=None): 8,062,504 total, 7,978,856
+    # trainable.
     model = dl.DenseNet121()
     assert model.count_params() == 8_062_504
     trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
@@ -101,7 +103,8 @@ def test_cifar_presets_have_the_papers_depth(preset, depth):
     config = dl.densenet_cifar_config(**dl.CIFAR_PRESETS[preset])
     assert config.num_layers == depth
     model = dl.build_densenet(config)
-    # Weighted layers on the main path: every conv but none of the BNs, plus the classifier.
+    # Weighted layers on the main path: every conv but none of the BNs, plus the
+    # classifier.
     convs = sum(isinstance(l, keras.layers.Conv2D) for l in model.layers)
     assert convs + 1 == depth
 

@@ -24,7 +24,8 @@ needs_node = pytest.mark.skipif(
     NODE is None, reason="node is not installed: the JavaScript port cannot be run"
 )
 
-# Reads {"op": ..., "items": [...]} on stdin, answers one result (or {"error": message}) per item.
+# Reads {"op": ..., "items": [...]} on stdin, answers one result (or
+# {"error": message}) per item.
 DRIVER = r"""
 const X = require(process.argv[1]);
 let input = "";
@@ -34,12 +35,22 @@ process.stdin.on("end", () => {
   const out = job.items.map((item) => {
     try {
       switch (job.op) {
-        case "plan": { const p = X.channelPlan(item); return { rows: p.rows, params: p.params,
-                         non_trainable: p.non_trainable, trainable: p.trainable, macs: p.macs }; }
-        case "compressed": return item.c.map((c) => X.compressedChannels(c, item.theta));
-        case "stem": return [X.spatialAfterStem(item.size, item.stem), X.minInputSize(item.stem, item.blocks)];
-        case "view": return X.view(X.channelPlan(X.explorerConfig(item.settings, job.limits)), item.block);
-        case "clamp": return X.clampSettings(item.raw, item.previous, job.limits);
+        case "plan": {
+          const p = X.channelPlan(item);
+          return { rows: p.rows, params: p.params, non_trainable: p.non_trainable,
+                   trainable: p.trainable, macs: p.macs };
+        }
+        case "compressed":
+          return item.c.map((c) => X.compressedChannels(c, item.theta));
+        case "stem":
+          return [X.spatialAfterStem(item.size, item.stem),
+                  X.minInputSize(item.stem, item.blocks)];
+        case "view": {
+          const config = X.explorerConfig(item.settings, job.limits);
+          return X.view(X.channelPlan(config), item.block);
+        }
+        case "clamp":
+          return X.clampSettings(item.raw, item.previous, job.limits);
       }
     } catch (e) { return { error: e.message }; }
   });
@@ -350,7 +361,7 @@ def test_live_explorer_clamps_typed_values_with_a_visible_message():
     assert live.message.value == "" and live.settings["classes"] == 11
 
 
-# --- 3. The live explorer shows what a built model has ---------------------------------
+# --- 3. The live explorer shows what a built model has ---------------------------
 
 
 def shown_numbers(live):
@@ -406,7 +417,7 @@ def test_live_explorer_values_equal_a_built_model(changes):
     model = dl.build_densenet(live.config)
     table, layers, params, macs = shown_numbers(live)
     assert len(table) == 2 * len(live.config.blocks) + 1
-    for kind, name, c_in, c_out, size in table:
+    for _kind, name, _c_in, c_out, size in table:
         shape = model.get_layer(name).output.shape
         assert int(c_out) == shape[-1], name
         if len(shape) == 4:

@@ -1,4 +1,4 @@
-"""The analytic channel plan equals the model actually built, for any valid configuration."""
+"""The analytic channel plan equals the model actually built, for any valid config."""
 
 import keras
 import numpy as np

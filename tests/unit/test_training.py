@@ -83,7 +83,10 @@ def test_paper_recipe_schedule():
     )
     assert recipe.drop_epochs == [150, 225]  # 50 % and 75 % of 300 epochs
     schedule = recipe.learning_rate_schedule(steps_per_epoch=10)
-    lr = lambda step: float(keras.ops.convert_to_numpy(schedule(step)))  # noqa: E731
+
+    def lr(step):
+        return float(keras.ops.convert_to_numpy(schedule(step)))
+
     # 0.1, divided by 10 at 50 % (epoch 150) and 75 % (epoch 225) of the epochs.
     assert lr(0) == pytest.approx(0.1) and lr(1499) == pytest.approx(0.1)
     # The step counter is 0 in the first step: step 1500 is the first of epoch 150.

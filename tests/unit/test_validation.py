@@ -11,7 +11,10 @@ import densenet_lib.residual as residual_module
 
 @pytest.fixture(autouse=True)
 def no_layer_may_be_built(monkeypatch):
-    """Any attempt to start a model (keras.Input) fails the test: errors must come first."""
+    """Any attempt to start a model (keras.Input) fails the test.
+
+    Errors must come first.
+    """
 
     def forbidden(*args, **kwargs):
         raise AssertionError("a model was started before the input was validated")
