@@ -15,7 +15,8 @@ import keras
 from keras import layers
 
 from .config import DenseNetConfig, check_choice, depth_to_blocks
-from .dense_block import batch_norm, classifier_dtype, dense_block
+from .dense_block import dense_block
+from .layers_common import bn_relu, classifier
 from .transition import transition_block
 from .weights import check_weights, load_weights
 
@@ -64,8 +65,7 @@ def apply_stem(x, config: DenseNetConfig):
         )(x)
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(x)
     x = layers.Conv2D(channels, 7, strides=2, use_bias=False, name="conv1_conv")(x)
-    x = batch_norm("conv1_bn")(x)
-    x = layers.Activation("relu", name="conv1_relu")(x)
+    x = bn_relu(x, "conv1_")
     x = layers.ZeroPadding2D(padding=((1, 1), (1, 1)), name="pool1_pad")(x)
     return layers.MaxPooling2D(3, strides=2, name="pool1")(x)
 
@@ -76,16 +76,10 @@ def apply_head(x, config: DenseNetConfig):
     Without the top: ``pooling`` (``None``, ``"avg"`` or ``"max"``) instead.
     Shapes: (b, h, w, c) -> (b, classes), (b, c) or (b, h, w, c).
     """
-    x = batch_norm("bn")(x)
-    x = layers.Activation("relu", name="relu")(x)
+    x = bn_relu(x, "")
     if config.include_top:
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        return layers.Dense(
-            config.classes,
-            activation=config.classifier_activation,
-            name="predictions",
-            dtype=classifier_dtype(),
-        )(x)
+        return classifier(x, config.classes, config.classifier_activation)
     if config.pooling == "avg":
         return layers.GlobalAveragePooling2D(name="avg_pool")(x)
     if config.pooling == "max":

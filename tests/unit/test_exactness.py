@@ -45,6 +45,10 @@ def test_same_layer_names_and_parameters_as_keras_applications(depth):
                 tuple(w.shape) for w in layer.weights
             ]
             assert type(mine) is type(layer)
+            if isinstance(layer, keras.layers.BatchNormalization):
+                # The channel axis: keras.applications writes 3, we write -1.
+                assert mine.axis % 4 == layer.axis % 4
+                assert (mine.epsilon, mine.momentum) == (layer.epsilon, layer.momentum)
 
 
 @pytest.mark.parametrize("depth,size", [(121, 224), (169, 64), (201, 64)])
