@@ -216,6 +216,11 @@ class DenseNetConfig:
                 )
 
     @property
+    def is_bc(self) -> bool:
+        """DenseNet-BC (paper Sec. 3): bottleneck layers and a compression θ < 1."""
+        return self.bottleneck and self.compression < 1
+
+    @property
     def num_layers(self) -> int:
         """The depth L as the paper counts it: weighted layers on the main path."""
         convs = sum(self.blocks) * (2 if self.bottleneck else 1)

@@ -3,8 +3,10 @@
 stem -> (Dense Block -> transition) x (n - 1) -> Dense Block -> head.
 
 One builder, :func:`DenseNet`, with keras.applications' argument names where
-they exist, and the presets of the paper's Table 1 (ImageNet) and Table 2
-(CIFAR). Layer names equal keras.applications' so weights move across by name.
+they exist, and presets: the ImageNet DenseNets of
+:data:`densenet_lib.IMAGENET_VARIANTS` (the paper's Table 1, and
+torchvision's DenseNet-161) and the CIFAR models of Table 2. Layer names
+equal keras.applications' so weights move across by name.
 """
 
 from __future__ import annotations
@@ -18,15 +20,8 @@ from .config import DenseNetConfig, check_choice, depth_to_blocks
 from .dense_block import dense_block
 from .layers_common import bn_relu, classifier
 from .transition import transition_block
+from .variants import IMAGENET_VARIANTS, imagenet_variant
 from .weights import check_weights, load_weights
-
-IMAGENET_BLOCKS = {
-    121: (6, 12, 24, 16),
-    169: (6, 12, 32, 32),
-    201: (6, 12, 48, 32),
-    264: (6, 12, 64, 48),
-}
-"""Dense layers per block of the ImageNet DenseNets (paper Table 1), keyed by depth."""
 
 CIFAR_PRESETS = {
     "densenet40_k12": dict(depth=40, growth_rate=12, bottleneck=False, compression=1.0),
@@ -224,7 +219,7 @@ def densenet_cifar_config(
         init_channels = cifar_init_channels(growth_rate, bottleneck, compression)
         config = dataclasses.replace(config, init_channels=init_channels)
     if name is None:
-        kind = "densenet_bc" if bottleneck and compression < 1 else "densenet"
+        kind = "densenet_bc" if config.is_bc else "densenet"
         config = dataclasses.replace(config, name=f"{kind}{depth}_k{growth_rate}")
     return config
 
@@ -262,104 +257,96 @@ def imagenet_config(
     classes=1000,
     classifier_activation="softmax",
 ) -> DenseNetConfig:
-    """The config of DenseNet-121/169/201/264.
+    """The config of an ImageNet DenseNet, from :data:`IMAGENET_VARIANTS`.
 
-    Paper Table 1: k = 32, θ = 0.5, bottlenecks.
+    ``depth``: 121, 169, 201 or 264 (paper Table 1: k = 32, θ = 0.5,
+    bottlenecks), or 161 (torchvision's k = 48 model). The other arguments as
+    in ``keras.applications.DenseNet121``.
     """
-    check_choice("depth", depth, tuple(IMAGENET_BLOCKS))
+    variant = imagenet_variant(depth)
     return DenseNetConfig(
-        blocks=IMAGENET_BLOCKS[depth],
-        growth_rate=32,
-        init_channels=64,
-        bottleneck=True,
-        compression=0.5,
+        blocks=variant.blocks,
+        growth_rate=variant.growth_rate,
+        init_channels=variant.init_channels,
+        bottleneck=variant.bottleneck,
+        compression=variant.compression,
         stem="imagenet",
         include_top=include_top,
         pooling=pooling,
         classes=classes,
         input_shape=input_shape,
         classifier_activation=classifier_activation,
-        name=f"densenet{depth}",
+        name=variant.name,
     )
 
 
-def _imagenet_preset(
+def _imagenet_model(
     depth, include_top, weights, input_shape, pooling, classes, classifier_activation
-):
+) -> keras.Model:
     config = imagenet_config(
         depth, include_top, input_shape, pooling, classes, classifier_activation
     )
-    check_weights(weights, depth, include_top, classes)
+    variant = IMAGENET_VARIANTS[depth]
+    check_weights(weights, variant, include_top, classes)
     model = build_densenet(config)
     if weights is not None:
-        load_weights(model, weights, depth, include_top)
+        load_weights(model, weights, variant, include_top)
     return model
 
 
-def DenseNet121(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    classes=1000,
-    classifier_activation="softmax",
-) -> keras.Model:
-    """DenseNet-121 (Table 1): blocks (6, 12, 24, 16), k = 32; keras.applications' twin.
-
-    ``weights``: ``None``, ``"imagenet"`` (downloads keras.applications'
-    ImageNet weights and copies them in by layer name) or a ``.weights.h5`` path.
-    """
-    return _imagenet_preset(
-        121, include_top, weights, input_shape, pooling, classes, classifier_activation
+def _preset_doc(variant) -> str:
+    """The docstring of an ImageNet preset, from its row of the table."""
+    if variant.has_imagenet_weights:
+        twin = (
+            f"Same layers and parameters as ``keras.applications."
+            f'{variant.keras_application}``. ``weights``: ``None``, ``"imagenet"`` '
+            "(downloads keras.applications' ImageNet weights and copies them in by "
+            "layer name) or the path of a ``.weights.h5`` file."
+        )
+    else:
+        twin = (
+            "keras.applications has no such model: ``weights`` is ``None`` or the "
+            "path of a ``.weights.h5`` file."
+        )
+    return (
+        f"{variant.label} ({variant.source}): blocks {variant.blocks}, "
+        f"k = {variant.growth_rate}, {variant.init_channels} initial channels, "
+        f"bottlenecks, θ = {variant.compression}.\n\n"
+        f"{twin} The other arguments as in ``keras.applications.DenseNet121``.\n"
+        "Shapes: (b, 224, 224, 3) -> (b, classes) with the defaults."
     )
 
 
-def DenseNet169(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    classes=1000,
-    classifier_activation="softmax",
-) -> keras.Model:
-    """DenseNet-169 (Table 1): blocks (6, 12, 32, 32), k = 32.
+def _preset(depth):
+    """The preset function ``DenseNet<depth>(...)`` of one ImageNet variant."""
+    variant = IMAGENET_VARIANTS[depth]
 
-    ``weights`` as :func:`DenseNet121`.
-    """
-    return _imagenet_preset(
-        169, include_top, weights, input_shape, pooling, classes, classifier_activation
-    )
+    def preset(
+        include_top=True,
+        weights=None,
+        input_shape=None,
+        pooling=None,
+        classes=1000,
+        classifier_activation="softmax",
+    ) -> keras.Model:
+        return _imagenet_model(
+            depth,
+            include_top,
+            weights,
+            input_shape,
+            pooling,
+            classes,
+            classifier_activation,
+        )
 
-
-def DenseNet201(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    classes=1000,
-    classifier_activation="softmax",
-) -> keras.Model:
-    """DenseNet-201 (Table 1): blocks (6, 12, 48, 32), k = 32.
-
-    ``weights`` as :func:`DenseNet121`.
-    """
-    return _imagenet_preset(
-        201, include_top, weights, input_shape, pooling, classes, classifier_activation
-    )
+    preset.__name__ = preset.__qualname__ = variant.constructor
+    preset.__doc__ = _preset_doc(variant)
+    return preset
 
 
-def DenseNet264(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    classes=1000,
-    classifier_activation="softmax",
-) -> keras.Model:
-    """DenseNet-264 (Table 1): blocks (6, 12, 64, 48), k = 32.
-
-    No ImageNet weights ship for it.
-    """
-    return _imagenet_preset(
-        264, include_top, weights, input_shape, pooling, classes, classifier_activation
-    )
+# One preset per row of IMAGENET_VARIANTS (keras.applications' names).
+DenseNet121 = _preset(121)
+DenseNet161 = _preset(161)
+DenseNet169 = _preset(169)
+DenseNet201 = _preset(201)
+DenseNet264 = _preset(264)

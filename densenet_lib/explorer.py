@@ -21,8 +21,9 @@ layers per Dense Block, Table 1/2), ``init_channels`` k_0 of the first block
 (``None`` = 2k), ``bottleneck`` (DenseNet-B), ``compression`` θ (0.1-1.0,
 DenseNet-C), ``stem`` (``"imagenet"`` 7x7/2 conv + 3x3/2 max pool, or
 ``"cifar"`` 3x3 conv), ``input_size`` (square images, H = W), ``classes``.
-A ``preset`` (DenseNet-121/169/201/264 or one of the paper's CIFAR models)
-supplies every setting not given.
+A ``preset`` (an ImageNet DenseNet of :data:`densenet_lib.IMAGENET_VARIANTS`,
+e.g. ``"densenet121"``, or one of the paper's CIFAR models) supplies every
+setting not given.
 
 Bad values: the Python functions raise ``ValueError`` naming the parameter
 (explorer ranges here, the rest through :class:`DenseNetConfig`); values
@@ -43,8 +44,9 @@ import textwrap
 from importlib import resources
 
 from .config import DenseNetConfig, check_choice, check_int, min_input_size
-from .densenet import CIFAR_PRESETS, IMAGENET_BLOCKS, densenet_cifar_config
+from .densenet import CIFAR_PRESETS, densenet_cifar_config, imagenet_config
 from .plan import ChannelPlan, channel_plan
+from .variants import IMAGENET_VARIANTS
 
 # ---------------------------------------------------------------------------
 # Presets and ranges (shared with the JavaScript as JSON: one source).
@@ -78,57 +80,38 @@ SETTING_NAMES = (
     "classes",
 )
 
-_IMAGENET_LABELS = {
-    121: "DenseNet-121",
-    169: "DenseNet-169",
-    201: "DenseNet-201",
-    264: "DenseNet-264",
-}
-_CIFAR_LABELS = {
-    "densenet40_k12": "DenseNet (L=40, k=12), CIFAR",
-    "densenet100_k12": "DenseNet (L=100, k=12), CIFAR",
-    "densenet100_k24": "DenseNet (L=100, k=24), CIFAR",
-    "densenet_bc100_k12": "DenseNet-BC (L=100, k=12), CIFAR",
-    "densenet_bc250_k24": "DenseNet-BC (L=250, k=24), CIFAR",
-    "densenet_bc190_k40": "DenseNet-BC (L=190, k=40), CIFAR",
-}
+
+def _preset_settings(label: str, config: DenseNetConfig) -> dict:
+    """The explorer's settings (and ``label``) of a preset's config."""
+    k = config.growth_rate
+    return dict(
+        label=label,
+        blocks=list(config.blocks),
+        growth_rate=k,
+        # None means "2k": it follows the growth-rate slider, as the paper's
+        # rule does.
+        init_channels=None if config.stem_channels == 2 * k else config.stem_channels,
+        bottleneck=config.bottleneck,
+        compression=float(config.compression),
+        stem=config.stem,
+        input_size=config.input_shape[0],
+        classes=config.classes,
+    )
 
 
 def _presets() -> dict:
-    """Every preset's settings, derived from the library's own tables
-    (``IMAGENET_BLOCKS``: paper Table 1; ``CIFAR_PRESETS``: Table 2)."""
+    """Every preset's settings, derived from the library's own tables:
+    :data:`densenet_lib.IMAGENET_VARIANTS` (paper Table 1, and DenseNet-161)
+    and ``CIFAR_PRESETS`` (Table 2)."""
     out = {}
-    for depth, blocks in IMAGENET_BLOCKS.items():
-        # Table 1: k = 32, θ = 0.5, bottlenecks, a first conv of 2k = 64 channels.
-        out[f"densenet{depth}"] = dict(
-            label=_IMAGENET_LABELS.get(depth, f"DenseNet-{depth}"),
-            blocks=list(blocks),
-            growth_rate=32,
-            init_channels=None,
-            bottleneck=True,
-            compression=0.5,
-            stem="imagenet",
-            input_size=224,
-            classes=1000,
-        )
+    for variant in IMAGENET_VARIANTS.values():
+        config = imagenet_config(variant.depth)
+        out[variant.name] = _preset_settings(variant.label, config)
     for name, kwargs in CIFAR_PRESETS.items():
         config = densenet_cifar_config(**kwargs)
-        k = config.growth_rate
-        out[name] = dict(
-            label=_CIFAR_LABELS.get(name, name),
-            blocks=list(config.blocks),
-            growth_rate=k,
-            # None means "2k": it follows the growth-rate slider, as the
-            # paper's rule does.
-            init_channels=None
-            if config.stem_channels == 2 * k
-            else config.stem_channels,
-            bottleneck=config.bottleneck,
-            compression=float(config.compression),
-            stem="cifar",
-            input_size=config.input_shape[0],
-            classes=config.classes,
-        )
+        kind = "DenseNet-BC" if config.is_bc else "DenseNet"
+        label = f"{kind} (L={config.num_layers}, k={config.growth_rate}), CIFAR"
+        out[name] = _preset_settings(label, config)
     return out
 
 

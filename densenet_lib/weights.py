@@ -12,6 +12,8 @@ import os
 
 import keras
 
+from .variants import ImageNetVariant, imagenet_weights_label
+
 
 def _weighted_layers(model: keras.Model) -> dict:
     """The layers of ``model`` that hold weights, by name."""
@@ -45,23 +47,21 @@ def transfer_weights(source: keras.Model, target: keras.Model) -> int:
     return len(src)
 
 
-IMAGENET_WEIGHTS = {
-    121: "DenseNet121",
-    169: "DenseNet169",
-    201: "DenseNet201",
-}
-"""The keras.applications models whose ImageNet weights our presets can load."""
+def check_weights(
+    weights, variant: ImageNetVariant, include_top: bool, classes: int
+) -> None:
+    """Raise ``ValueError`` unless ``weights`` can be loaded into ``variant``.
 
-
-def check_weights(weights, depth: int, include_top: bool, classes: int) -> None:
-    """Raise ``ValueError`` unless ``weights`` can be loaded into DenseNet-``depth``."""
+    ``weights``: ``None``, ``"imagenet"`` (for the variants with a
+    keras.applications twin) or the path of an existing ``.weights.h5`` file.
+    """
     if weights is None:
         return
     if weights == "imagenet":
-        if depth not in IMAGENET_WEIGHTS:
+        if not variant.has_imagenet_weights:
             raise ValueError(
-                "weights='imagenet' exists for DenseNet-121/169/201 only, "
-                f"not DenseNet-{depth}"
+                f"weights='imagenet' exists for {imagenet_weights_label()} only "
+                f"(keras.applications' models), not {variant.label}"
             )
         if include_top and classes != 1000:
             raise ValueError(
@@ -75,17 +75,19 @@ def check_weights(weights, depth: int, include_top: bool, classes: int) -> None:
         )
 
 
-def load_weights(model: keras.Model, weights, depth: int, include_top: bool) -> None:
+def load_weights(
+    model: keras.Model, weights, variant: ImageNetVariant, include_top: bool
+) -> None:
     """Load checked ``weights`` (see :func:`check_weights`) into an ImageNet DenseNet.
 
-    ``"imagenet"`` builds the matching ``keras.applications`` model with its
+    ``"imagenet"`` builds ``variant``'s keras.applications model with its
     ImageNet weights (downloaded once to ``~/.keras``) and copies them in by
     layer name; a path is read with ``model.load_weights``.
     """
     if weights != "imagenet":
         model.load_weights(weights)
         return
-    reference = getattr(keras.applications, IMAGENET_WEIGHTS[depth])(
+    reference = getattr(keras.applications, variant.keras_application)(
         weights="imagenet",
         include_top=include_top,
         input_shape=tuple(model.input_shape[1:]),

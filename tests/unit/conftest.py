@@ -1,3 +1,4 @@
+import functools
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -40,3 +41,36 @@ def reference_macs(model):
             c_in, c_out = layer.kernel.shape
             total += c_in * c_out
     return total
+
+
+class BuiltOnce:
+    """ImageNet DenseNets at 224x224 with the top, each built on first use and
+    kept for the rest of the test session (building DenseNet-201 takes seconds).
+
+    ``ours(121)`` is ``densenet_lib.DenseNet121()``; ``keras_applications(121)``
+    is ``keras.applications.DenseNet121(weights=None)``. The tests share them:
+    read their layers, shapes and counts; never change or train them.
+    """
+
+    def __init__(self):
+        self._models = {}
+
+    def _get(self, key, build):
+        if key not in self._models:
+            self._models[key] = build()
+        return self._models[key]
+
+    def ours(self, depth):
+        import densenet_lib as dl
+
+        return self._get(("ours", depth), getattr(dl, f"DenseNet{depth}"))
+
+    def keras_applications(self, depth):
+        build = getattr(keras.applications, f"DenseNet{depth}")
+        return self._get(("keras", depth), functools.partial(build, weights=None))
+
+
+@pytest.fixture(scope="session")
+def imagenet_models():
+    """The session's :class:`BuiltOnce` ImageNet DenseNets."""
+    return BuiltOnce()

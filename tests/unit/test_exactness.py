@@ -1,10 +1,11 @@
 """Our DenseNet-121/169/201 *are* keras.applications' (names, parameters,
-outputs), and the CIFAR presets have the paper's Table 2 parameter counts."""
+outputs), DenseNet-121/161/169/201 have torchvision's parameter counts, and the
+CIFAR presets have the paper's Table 2 parameter counts."""
 
 import keras
 import numpy as np
 import pytest
-from conftest import random_images
+from conftest import random_images, weight_count
 
 import densenet_lib as dl
 
@@ -23,19 +24,38 @@ def named_layers(model):
     }
 
 
-def test_densenet121_has_the_published_parameter_counts():
+def test_densenet121_has_the_published_parameter_counts(imagenet_models):
     # keras.applications.DenseNet121(weights=None): 8,062,504 total, 7,978,856
     # trainable.
-    model = dl.DenseNet121()
+    model = imagenet_models.ours(121)
     assert model.count_params() == 8_062_504
-    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
-    assert trainable == 7_978_856
+    assert weight_count(model.trainable_weights) == 7_978_856
+
+
+# torchvision.models' published num_params (the meta of its DenseNet weight
+# enums, e.g. DenseNet161_Weights.IMAGENET1K_V1). PyTorch keeps BN's moving
+# statistics as buffers, so this is the trainable count.
+TORCHVISION_NUM_PARAMS = {
+    121: 7_978_856,
+    161: 28_681_000,
+    169: 14_149_480,
+    201: 20_013_928,
+}
+
+
+@pytest.mark.parametrize("depth", sorted(TORCHVISION_NUM_PARAMS))
+def test_trainable_parameters_are_torchvisions_num_params(depth, imagenet_models):
+    model = imagenet_models.ours(depth)
+    assert weight_count(model.trainable_weights) == TORCHVISION_NUM_PARAMS[depth]
+    variant = dl.IMAGENET_VARIANTS[depth]
+    assert variant.torchvision_num_params == TORCHVISION_NUM_PARAMS[depth]
+    assert model.name == f"densenet{depth}"
 
 
 @pytest.mark.parametrize("depth", [121, 169, 201])
-def test_same_layer_names_and_parameters_as_keras_applications(depth):
-    ours_fn, ref_fn = REFERENCES[depth]
-    ours, ref = ours_fn(), ref_fn(weights=None)
+def test_same_layer_names_and_parameters_as_keras_applications(depth, imagenet_models):
+    ours = imagenet_models.ours(depth)
+    ref = imagenet_models.keras_applications(depth)
     assert named_layers(ours) == named_layers(ref)
     assert ours.count_params() == ref.count_params()
     for layer in ref.layers:
@@ -95,7 +115,7 @@ PAPER_TABLE2_PARAMS_M = {
 @pytest.mark.parametrize("preset", sorted(PAPER_TABLE2_PARAMS_M))
 def test_cifar_presets_have_the_papers_parameter_counts(preset):
     model = dl.cifar_preset(preset)
-    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+    trainable = weight_count(model.trainable_weights)
     assert round(trainable / 1e6, 1) == PAPER_TABLE2_PARAMS_M[preset]
     assert model.output_shape == (None, 10)
 
@@ -114,7 +134,7 @@ def test_cifar_presets_have_the_papers_depth(preset, depth):
 
 
 def test_imagenet_depths_count_as_the_paper_names_them():
-    for depth in (121, 169, 201):
+    for depth in (121, 161, 169, 201):
         assert dl.imagenet_config(depth).num_layers == depth
     # Table 1's "DenseNet-264" blocks (6, 12, 64, 48) count 1 + 2*130 + 3 + 1 = 265
     # layers: a known off-by-one in the paper's name, kept for compatibility.

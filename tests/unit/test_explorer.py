@@ -500,7 +500,7 @@ def test_presets_build_the_papers_models():
             dl.channel_plan(ex.explorer_config(ex.explorer_settings(name))).params
             == dl.channel_plan(dl.densenet_cifar_config(**kwargs)).params
         )
-    for depth in dl.IMAGENET_BLOCKS:
+    for depth in dl.IMAGENET_VARIANTS:
         assert (
             dl.channel_plan(
                 ex.explorer_config(ex.explorer_settings(f"densenet{depth}"))

@@ -66,9 +66,9 @@ def test_plan_equals_built_model_for_random_configurations(config):
     check_plan_against_model(config)
 
 
-def test_plan_of_densenet121_matches_keras_applications():
+def test_plan_of_densenet121_matches_keras_applications(imagenet_models):
     plan = dl.channel_plan(dl.imagenet_config(121))
-    ref = keras.applications.DenseNet121(weights=None)
+    ref = imagenet_models.keras_applications(121)
     assert plan.params == ref.count_params()
     assert plan.trainable_params == weight_count(ref.trainable_weights)
     assert plan.macs == reference_macs(ref)
