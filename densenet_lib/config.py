@@ -67,17 +67,43 @@ def compressed_channels(channels: int, compression: float) -> int:
     return int(math.floor(channels * compression + 1e-9))
 
 
-def spatial_after_stem(size: int | None, stem: str) -> int | None:
-    """Feature-map size after the stem (``None`` stays ``None``).
+def _window_output(size: int, kernel: int, stride: int, pad: int) -> int:
+    """Output size of a convolution or pooling window over ``size`` positions."""
+    return (size + 2 * pad - kernel) // stride + 1
 
-    ``"imagenet"``: zero-pad 3 + 7x7 conv, stride 2, then zero-pad 1 + 3x3 max
-    pool, stride 2, i.e. ``ceil(ceil(size / 2) / 2)``. ``"cifar"``: a 3x3
-    "same" conv keeps the size.
+
+def spatial_after_stem_conv(size: int | None, stem: str) -> int | None:
+    """Feature-map size after the stem's convolution ``conv1_conv``.
+
+    ``"imagenet"``: zero-pad 3 + 7x7 conv, stride 2, i.e. ``ceil(size / 2)``
+    (Table 1's "112 x 112" for 224). ``"cifar"``: a 3x3 "same" conv keeps the
+    size. ``None`` (any size) stays ``None``.
     """
     if size is None or stem == "cifar":
         return size
-    after_conv = (size + 6 - 7) // 2 + 1
-    return (after_conv + 2 - 3) // 2 + 1
+    return _window_output(size, kernel=7, stride=2, pad=3)
+
+
+def spatial_after_stem(size: int | None, stem: str) -> int | None:
+    """Feature-map size after the whole stem, i.e. entering Dense Block 1.
+
+    ``"imagenet"``: the stem's convolution (:func:`spatial_after_stem_conv`),
+    then zero-pad 1 + 3x3 max pool, stride 2: ``ceil(ceil(size / 2) / 2)``
+    (Table 1's "56 x 56" for 224). ``"cifar"``: the size itself. ``None``
+    (any size) stays ``None``.
+    """
+    after_conv = spatial_after_stem_conv(size, stem)
+    if after_conv is None or stem == "cifar":
+        return after_conv
+    return _window_output(after_conv, kernel=3, stride=2, pad=1)
+
+
+def spatial_after_transition(size: int | None) -> int | None:
+    """Feature-map size after a transition's 2x2 average pool, stride 2.
+
+    ``floor(size / 2)``; ``None`` stays ``None``.
+    """
+    return None if size is None else _window_output(size, kernel=2, stride=2, pad=0)
 
 
 def min_input_size(stem: str, num_blocks: int) -> int:
@@ -90,7 +116,7 @@ def min_input_size(stem: str, num_blocks: int) -> int:
     while True:
         h = spatial_after_stem(size, stem)
         for _ in range(num_blocks - 1):
-            h //= 2
+            h = spatial_after_transition(h)
         if h >= 1:
             return size
         size += 1
