@@ -26,9 +26,10 @@ e.g. ``"densenet121"``, or one of the paper's CIFAR models) supplies every
 setting not given.
 
 Bad values: the Python functions raise ``ValueError`` naming the parameter
-(explorer ranges here, the rest through :class:`DenseNetConfig`); values
-typed into either explorer are clamped to their range, or refused, with a
-visible message (:func:`clamp_settings` and its JavaScript twin).
+(every value through :class:`DenseNetConfig`, then the widgets' ranges,
+:data:`LIMITS`); values typed into either explorer are clamped to their
+range, or refused, with a visible message (:func:`clamp_settings` and its
+JavaScript twin).
 """
 
 from __future__ import annotations
@@ -38,12 +39,11 @@ import io
 import itertools
 import json
 import math
-import numbers
 import re
 import textwrap
 from importlib import resources
 
-from .config import DenseNetConfig, check_choice, check_int, min_input_size
+from .config import STEMS, DenseNetConfig, check_choice, check_int, min_input_size
 from .densenet import CIFAR_PRESETS, densenet_cifar_config, imagenet_config
 from .plan import ChannelPlan, channel_plan
 from .variants import IMAGENET_VARIANTS
@@ -127,11 +127,43 @@ E.g. ``PRESETS["densenet121"]["blocks"]``.
 # ---------------------------------------------------------------------------
 
 
-def _check_range(name, value, low, high, what="an integer"):
-    if not low <= value <= high:
-        raise ValueError(
-            f"{name} must be {what} in [{low}, {high}] in the explorer, got {value!r}"
-        )
+def _limits(key: str, stem: str, num_blocks: int) -> tuple:
+    """The explorer's range ``(low, high)`` for ``key`` (a key of :data:`LIMITS`).
+
+    The one place the widget ranges are applied: :func:`clamp_settings`
+    clamps typed values into them, :func:`explorer_config` refuses values
+    outside them. The lower end of ``input_size`` is also the smallest input
+    that ``stem`` and ``num_blocks`` Dense Blocks allow (:func:`min_input_size`).
+    """
+    low, high = LIMITS[key]
+    if key == "input_size":
+        low = max(low, min_input_size(stem, num_blocks))
+    return low, high
+
+
+# How explorer_config's messages name what each range bounds.
+_RANGE_NAMES = {
+    "growth_rate": ("growth_rate", "an integer"),
+    "compression": ("compression", "a number"),
+    "num_blocks": ("number of blocks (len(blocks))", "an integer"),
+    "layers_per_block": ("blocks (layers per Dense Block)", "integers"),
+    "init_channels": ("init_channels", "an integer"),
+    "input_size": ("input_size", "an integer"),
+    "classes": ("classes", "an integer"),
+}
+
+
+def _ranged_values(config: DenseNetConfig):
+    """``(key of LIMITS, value)`` for every explorer setting a range bounds."""
+    yield "growth_rate", config.growth_rate
+    yield "compression", config.compression
+    yield "num_blocks", len(config.blocks)
+    for layers in config.blocks:
+        yield "layers_per_block", layers
+    if config.init_channels is not None:
+        yield "init_channels", config.init_channels
+    yield "input_size", config.input_shape[0]
+    yield "classes", config.classes
 
 
 def explorer_settings(preset: str = "densenet121", **settings) -> dict:
@@ -162,61 +194,39 @@ def explorer_settings(preset: str = "densenet121", **settings) -> dict:
 def explorer_config(settings: dict) -> DenseNetConfig:
     """The :class:`DenseNetConfig` of full explorer ``settings``.
 
-    ImageNet or CIFAR stem, square RGB input, with the classifier; after the
-    explorer's range checks.
+    ImageNet or CIFAR stem, square RGB input of ``input_size`` pixels, with
+    the classifier. :class:`DenseNetConfig` validates every value; the
+    explorer then refuses what lies outside its widgets' ranges
+    (:data:`LIMITS`). Either way a ``ValueError`` names the setting.
     """
     s = settings
-    k = check_int("growth_rate", s["growth_rate"])
-    _check_range("growth_rate", k, *LIMITS["growth_rate"])
-    blocks = s["blocks"]
-    if (
-        isinstance(blocks, (list, tuple))
-        and blocks
-        and all(isinstance(b, numbers.Integral) for b in blocks)
-    ):
-        _check_range(
-            "number of blocks (len(blocks))", len(blocks), *LIMITS["num_blocks"]
+    size = s["input_size"]
+    try:
+        config = DenseNetConfig(
+            blocks=s["blocks"],
+            growth_rate=s["growth_rate"],
+            init_channels=s["init_channels"],
+            bottleneck=s["bottleneck"],
+            compression=s["compression"],
+            stem=s["stem"],
+            include_top=True,
+            classes=s["classes"],
+            input_shape=(size, size, 3),
+            name="explorer",
         )
-        for b in blocks:
-            _check_range(
-                "blocks (layers per Dense Block)",
-                b,
-                *LIMITS["layers_per_block"],
-                "integers",
+    except ValueError as error:
+        if str(error).startswith("input_shape"):  # built from input_size
+            raise ValueError(f"input_size {size!r}: {error}") from None
+        raise
+    for key, value in _ranged_values(config):
+        low, high = _limits(key, config.stem, len(config.blocks))
+        if value is None or not low <= value <= high:
+            name, what = _RANGE_NAMES[key]
+            raise ValueError(
+                f"{name} must be {what} in [{low}, {high}] in the explorer, "
+                f"got {value!r}"
             )
-    if s["init_channels"] is not None:
-        _check_range(
-            "init_channels",
-            check_int("init_channels", s["init_channels"]),
-            *LIMITS["init_channels"],
-        )
-    compression = s["compression"]
-    if isinstance(compression, (int, float)) and not isinstance(compression, bool):
-        _check_range("compression", compression, *LIMITS["compression"], "a number")
-    size = check_int("input_size", s["input_size"])
-    check_choice("stem", s["stem"], ("imagenet", "cifar"))
-    if isinstance(blocks, (list, tuple)):
-        smallest = min_input_size(s["stem"], max(len(blocks), 1))
-        _check_range(
-            "input_size",
-            size,
-            max(smallest, LIMITS["input_size"][0]),
-            LIMITS["input_size"][1],
-        )
-    classes = check_int("classes", s["classes"])
-    _check_range("classes", classes, *LIMITS["classes"])
-    return DenseNetConfig(
-        blocks=tuple(blocks) if isinstance(blocks, (list, tuple)) else blocks,
-        growth_rate=k,
-        init_channels=s["init_channels"],
-        bottleneck=s["bottleneck"],
-        compression=compression,
-        stem=s["stem"],
-        include_top=True,
-        classes=classes,
-        input_shape=(size, size, 3),
-        name="explorer",
-    )
+    return config
 
 
 def explorer_plan(preset: str = "densenet121", **settings) -> ChannelPlan:
@@ -404,7 +414,8 @@ def clamp_settings(raw: dict, previous: dict) -> tuple:
     """
     out, messages = dict(previous), []
 
-    def clamp(label, value, low, high):
+    def clamp(label, value, key):
+        low, high = _limits(key, out["stem"], len(out["blocks"]))
         if value < low or value > high:
             fixed = min(max(value, low), high)
             messages.append(
@@ -422,7 +433,7 @@ def clamp_settings(raw: dict, previous: dict) -> tuple:
         if value is None:
             refuse(label, raw[key], previous[key])
         else:
-            out[key] = clamp(label, value, *LIMITS[key]) if clamped else value
+            out[key] = clamp(label, value, key) if clamped else value
 
     if "growth_rate" in raw:
         take_int("growth_rate", "growth rate k")
@@ -436,7 +447,7 @@ def clamp_settings(raw: dict, previous: dict) -> tuple:
                 "a number",
             )
         else:
-            out["compression"] = clamp("compression θ", theta, *LIMITS["compression"])
+            out["compression"] = clamp("compression θ", theta, "compression")
     if "blocks" in raw:
         text = raw["blocks"]
         parts = (
@@ -459,12 +470,12 @@ def clamp_settings(raw: dict, previous: dict) -> tuple:
             )
         else:
             out["blocks"] = [
-                clamp(f"layers in Dense Block {i + 1}", v, *LIMITS["layers_per_block"])
+                clamp(f"layers in Dense Block {i + 1}", v, "layers_per_block")
                 for i, v in enumerate(values)
             ]
     if "bottleneck" in raw:
         out["bottleneck"] = bool(raw["bottleneck"])
-    if "stem" in raw and raw["stem"] in ("imagenet", "cifar"):
+    if "stem" in raw and raw["stem"] in STEMS:
         out["stem"] = raw["stem"]
     if "init_channels" in raw:
         text = raw["init_channels"]
@@ -480,20 +491,13 @@ def clamp_settings(raw: dict, previous: dict) -> tuple:
                 )
                 refuse("initial channels", text, kept)
             else:
-                out["init_channels"] = clamp(
-                    "initial channels", c, *LIMITS["init_channels"]
-                )
-    if "input_size" in raw:
-        take_int(
-            "input_size", "input size", clamped=False
-        )  # clamped below, by the stem's minimum
+                out["init_channels"] = clamp("initial channels", c, "init_channels")
+    if "input_size" in raw:  # clamped below, once the stem and blocks are known
+        take_int("input_size", "input size", clamped=False)
     if "classes" in raw:
         take_int("classes", "classes")
     # The smallest input depends on the stem and the number of blocks.
-    low = max(LIMITS["input_size"][0], min_input_size(out["stem"], len(out["blocks"])))
-    out["input_size"] = clamp(
-        "input size", out["input_size"], low, LIMITS["input_size"][1]
-    )
+    out["input_size"] = clamp("input size", out["input_size"], "input_size")
     try:
         explorer_config(out)
     except ValueError as error:
