@@ -216,13 +216,10 @@ def plot_learning_curves(runs, axes=None):
         )
     recipe = runs[0].recipe
     for ax in axes:
-        for fraction in recipe.lr_drops:
-            ax.axvline(
-                int(round(fraction * recipe.epochs)) + 0.5,
-                color="gray",
-                lw=0.8,
-                ls="--",
-            )
+        # Between the last epoch at the old rate and the first at the new one
+        # (drop_epochs are 0-based, the x axis counts epochs from 1).
+        for epoch in recipe.drop_epochs:
+            ax.axvline(epoch + 0.5, color="gray", lw=0.8, ls="--")
         ax.set_xlabel("epoch (dashed: learning rate / 10)")
     loss_ax.set(
         ylabel="training loss (incl. weight decay)", yscale="log", title="Training loss"
