@@ -269,58 +269,38 @@ def explorer_view(plan: ChannelPlan, block: int = 1) -> dict:
     config = plan.config
     block = _check_block(block, config)
     boundaries = []
-    for row in plan.rows:
+    for row in plan.boundaries():
+        channels_in = row.channels_in
         if row.kind == "stem":
-            what = (
-                "stem: 7x7/2 conv + 3x3/2 max pool"
-                if config.stem == "imagenet"
-                else "stem: 3x3 conv"
-            )
-            boundaries.append(
-                dict(
-                    kind="stem",
-                    what=what,
-                    name=row.name,
-                    channels_in=row.channels_in,
-                    channels_out=row.channels_out,
-                    size=_size(row),
-                )
+            kind, what = (
+                "stem",
+                (
+                    "stem: 7x7/2 conv + 3x3/2 max pool"
+                    if config.stem == "imagenet"
+                    else "stem: 3x3 conv"
+                ),
             )
         elif row.kind == "transition":
-            boundaries.append(
-                dict(
-                    kind="transition",
-                    what=f"transition {row.block}: 1x1 conv + 2x2 avg pool",
-                    name=row.name,
-                    channels_in=row.channels_in,
-                    channels_out=row.channels_out,
-                    size=_size(row),
-                )
-            )
+            kind = "transition"
+            what = f"transition {row.block}: 1x1 conv + 2x2 avg pool"
         elif row.kind == "head":
-            boundaries.append(
-                dict(
-                    kind="head",
-                    what=f"classifier: global avg pool + dense({config.classes})",
-                    name=row.name,
-                    channels_in=row.channels_in,
-                    channels_out=row.channels_out,
-                    size=_size(row),
-                )
+            kind = "head"
+            what = f"classifier: global avg pool + dense({config.classes})"
+        else:  # a block's last dense layer: the block, from its input
+            n = config.blocks[row.block - 1]
+            kind = "block"
+            what = f"Dense Block {row.block}: {n} layer{'' if n == 1 else 's'}"
+            channels_in = plan.block_input_channels(row.block)
+        boundaries.append(
+            dict(
+                kind=kind,
+                what=what,
+                name=row.name,
+                channels_in=channels_in,
+                channels_out=row.channels_out,
+                size=_size(row),
             )
-        elif row.name.endswith(f"_block{config.blocks[row.block - 1]}_concat"):
-            i = row.block
-            n = config.blocks[i - 1]
-            boundaries.append(
-                dict(
-                    kind="block",
-                    what=f"Dense Block {i}: {n} layer{'' if n == 1 else 's'}",
-                    name=row.name,
-                    channels_in=plan.block_input_channels(i),
-                    channels_out=row.channels_out,
-                    size=_size(row),
-                )
-            )
+        )
     return dict(
         block=block,
         growth_rate=config.growth_rate,
@@ -698,6 +678,16 @@ def _totals_html(view: dict) -> str:
     )
 
 
+def _control_values(settings: dict) -> dict:
+    """What the live explorer's controls show for ``settings``: the blocks and
+    initial channels as the text a reader would type, the rest as they are."""
+    shown = {name: settings[name] for name in SETTING_NAMES}
+    shown["blocks"] = ", ".join(map(str, settings["blocks"]))
+    init = settings["init_channels"]
+    shown["init_channels"] = "2k" if init is None else str(init)
+    return shown
+
+
 class LiveExplorer:
     """The live (kernel) explorer's state and widgets; :func:`live_explorer` shows it.
 
@@ -715,88 +705,73 @@ class LiveExplorer:
         self.settings = explorer_settings(preset, **settings)
         self.plan = channel_plan(explorer_config(self.settings))
         self.block = _check_block(block, self.plan.config)
-        s = self.settings
+        shown = _control_values(self.settings)
         wide = w.Layout(width="330px")
         style = {"description_width": "110px"}
+
+        def control(widget, description, value, **kwargs):
+            """A control of the explorer's width, labelled ``description``."""
+            return widget(
+                value=value, description=description, layout=wide, style=style, **kwargs
+            )
+
+        def bounds(key):
+            """A slider's ``min`` and ``max``: the explorer's range for ``key``."""
+            return dict(zip(("min", "max"), LIMITS[key]))
+
+        on_release = dict(continuous_update=False)  # act once the reader lets go
         self.controls = dict(
-            preset=w.Dropdown(
+            preset=control(
+                w.Dropdown,
+                "preset",
+                preset,
                 options=[(v["label"], k) for k, v in PRESETS.items()],
-                value=preset,
-                description="preset",
-                layout=wide,
-                style=style,
             ),
-            growth_rate=w.IntSlider(
-                value=s["growth_rate"],
-                min=LIMITS["growth_rate"][0],
-                max=LIMITS["growth_rate"][1],
-                description="growth rate k",
-                continuous_update=False,
-                layout=wide,
-                style=style,
+            growth_rate=control(
+                w.IntSlider,
+                "growth rate k",
+                shown["growth_rate"],
+                **bounds("growth_rate"),
+                **on_release,
             ),
-            compression=w.FloatSlider(
-                value=s["compression"],
-                min=LIMITS["compression"][0],
-                max=LIMITS["compression"][1],
+            compression=control(
+                w.FloatSlider,
+                "compression θ",
+                shown["compression"],
+                **bounds("compression"),
                 step=0.01,
-                description="compression θ",
                 readout_format=".2f",
-                continuous_update=False,
-                layout=wide,
-                style=style,
+                **on_release,
             ),
-            blocks=w.Text(
-                value=", ".join(map(str, s["blocks"])),
-                description="layers per block",
-                continuous_update=False,
-                layout=wide,
-                style=style,
-            ),
-            init_channels=w.Text(
-                value="2k" if s["init_channels"] is None else str(s["init_channels"]),
-                description="initial channels",
+            blocks=control(w.Text, "layers per block", shown["blocks"], **on_release),
+            init_channels=control(
+                w.Text,
+                "initial channels",
+                shown["init_channels"],
                 placeholder="2k",
-                continuous_update=False,
-                layout=wide,
-                style=style,
+                **on_release,
             ),
             bottleneck=w.Checkbox(
-                value=s["bottleneck"],
+                value=shown["bottleneck"],
                 description="bottleneck (DenseNet-B)",
                 indent=False,
                 layout=w.Layout(width="250px"),
             ),
-            stem=w.Dropdown(
+            stem=control(
+                w.Dropdown,
+                "stem",
+                shown["stem"],
                 options=[
                     ("ImageNet: 7x7/2 conv + max pool", "imagenet"),
                     ("CIFAR: 3x3 conv", "cifar"),
                 ],
-                value=s["stem"],
-                description="stem",
-                layout=wide,
-                style=style,
             ),
-            input_size=w.IntText(
-                value=s["input_size"],
-                description="input size (px)",
-                continuous_update=False,
-                layout=wide,
-                style=style,
+            input_size=control(
+                w.IntText, "input size (px)", shown["input_size"], **on_release
             ),
-            classes=w.IntText(
-                value=s["classes"],
-                description="classes",
-                continuous_update=False,
-                layout=wide,
-                style=style,
-            ),
-            block=w.Dropdown(
-                options=self._block_options(),
-                value=self.block,
-                description="show block",
-                layout=wide,
-                style=style,
+            classes=control(w.IntText, "classes", shown["classes"], **on_release),
+            block=control(
+                w.Dropdown, "show block", self.block, options=self._block_options()
             ),
         )
         self.message = w.HTML(layout=w.Layout(min_height="1.5em"))
@@ -899,16 +874,8 @@ class LiveExplorer:
         s, c = self.settings, self.controls
         self._busy = True
         try:
-            c["growth_rate"].value = s["growth_rate"]
-            c["compression"].value = s["compression"]
-            c["blocks"].value = ", ".join(map(str, s["blocks"]))
-            c["init_channels"].value = (
-                "2k" if s["init_channels"] is None else str(s["init_channels"])
-            )
-            c["bottleneck"].value = s["bottleneck"]
-            c["stem"].value = s["stem"]
-            c["input_size"].value = s["input_size"]
-            c["classes"].value = s["classes"]
+            for name, value in _control_values(s).items():
+                c[name].value = value
             c["block"].options = self._block_options()
             c["block"].value = self.block
         finally:

@@ -80,56 +80,19 @@ class ImageNetVariant:
         return self.keras_application is not None
 
 
-IMAGENET_VARIANTS = {
-    variant.depth: variant
-    for variant in (
-        ImageNetVariant(
-            depth=121,
-            blocks=(6, 12, 24, 16),
-            growth_rate=32,
-            init_channels=64,
-            in_table1=True,
-            keras_application="DenseNet121",
-            torchvision_num_params=7_978_856,
-        ),
-        ImageNetVariant(
-            depth=161,
-            blocks=(6, 12, 36, 24),
-            growth_rate=48,
-            init_channels=96,
-            in_table1=False,
-            keras_application=None,
-            torchvision_num_params=28_681_000,
-        ),
-        ImageNetVariant(
-            depth=169,
-            blocks=(6, 12, 32, 32),
-            growth_rate=32,
-            init_channels=64,
-            in_table1=True,
-            keras_application="DenseNet169",
-            torchvision_num_params=14_149_480,
-        ),
-        ImageNetVariant(
-            depth=201,
-            blocks=(6, 12, 48, 32),
-            growth_rate=32,
-            init_channels=64,
-            in_table1=True,
-            keras_application="DenseNet201",
-            torchvision_num_params=20_013_928,
-        ),
-        ImageNetVariant(
-            depth=264,
-            blocks=(6, 12, 64, 48),
-            growth_rate=32,
-            init_channels=64,
-            in_table1=True,
-            keras_application=None,
-            torchvision_num_params=None,
-        ),
-    )
-}
+# fmt: off
+_ROWS = (
+    # The fields of ImageNetVariant, in order: depth, blocks, k, k_0, in Table 1,
+    # keras.applications' twin, torchvision's num_params.
+    (121, (6, 12, 24, 16), 32, 64, True,  "DenseNet121",  7_978_856),
+    (161, (6, 12, 36, 24), 48, 96, False, None,          28_681_000),
+    (169, (6, 12, 32, 32), 32, 64, True,  "DenseNet169", 14_149_480),
+    (201, (6, 12, 48, 32), 32, 64, True,  "DenseNet201", 20_013_928),
+    (264, (6, 12, 64, 48), 32, 64, True,  None,          None),
+)
+# fmt: on
+
+IMAGENET_VARIANTS = {row[0]: ImageNetVariant(*row) for row in _ROWS}
 """Every ImageNet DenseNet of the library, keyed by depth."""
 
 

@@ -22,16 +22,24 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def execute(path: Path, timeout: int = 900) -> float:
-    """Run one notebook top to bottom in its folder; returns the seconds it took."""
-    nb = nbformat.read(path, as_version=4)
-    start = time.perf_counter()
+def run_cells(nb, folder: Path, timeout: int) -> None:
+    """Execute every cell of ``nb`` (in memory) on the python3 kernel in ``folder``.
+
+    Raises nbclient's error at the first failing cell.
+    """
     NotebookClient(
         nb,
         timeout=timeout,
         kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
+        resources={"metadata": {"path": str(folder)}},
     ).execute()
+
+
+def execute(path: Path, timeout: int = 900) -> float:
+    """Run one notebook top to bottom in its folder; returns the seconds it took."""
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    run_cells(nb, path.parent, timeout)
     seconds = time.perf_counter() - start
     for cell in nb.cells:
         cell.metadata.pop("execution", None)

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+from execute_notebooks import run_cells  # tools/, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,12 +81,7 @@ def run_notebook(path: Path, profile: str, out_dir: Path, timeout: int) -> dict:
     status, start = "ok", time.perf_counter()
     with GpuMemoryPeak() as gpu:
         try:
-            NotebookClient(
-                nb,
-                timeout=timeout,
-                kernel_name="python3",
-                resources={"metadata": {"path": str(path.parent)}},
-            ).execute()
+            run_cells(nb, path.parent, timeout)
         except Exception as error:
             # A failing cell: report it, go on with the next notebook.
             last_line = str(error).strip().splitlines()[-1][:200]

@@ -36,25 +36,21 @@ def test_gpu_runner_label_is_set_in_one_place():
         )
 
 
-def test_book_runner_quick_profile_end_to_end(tmp_path):
-    probe = tmp_path / "probe.ipynb"
-    nb = new_notebook(
-        cells=[
-            new_code_cell(
-                "import densenet_lib as dl\n"
-                "profile = dl.current_profile()\n"
-                "dl.record_metrics(profile=profile.name, test_accuracy=0.9375)"
-            )
-        ]
-    )
+def write_notebook(path: Path, *sources: str) -> Path:
+    """A notebook of one code cell per source, on the python3 kernel."""
+    nb = new_notebook(cells=[new_code_cell(source) for source in sources])
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
         "language": "python",
     }
-    nbformat.write(nb, probe)
-    report = tmp_path / "report.md"
-    result = subprocess.run(
+    nbformat.write(nb, path)
+    return path
+
+
+def run_book(report: Path, out: Path, *notebooks: Path):
+    """tools/run_book.py in the quick profile, as CI runs it."""
+    return subprocess.run(
         [
             sys.executable,
             str(ROOT / "tools" / "run_book.py"),
@@ -63,13 +59,28 @@ def test_book_runner_quick_profile_end_to_end(tmp_path):
             "--report",
             str(report),
             "--out",
-            str(tmp_path / "executed"),
-            str(probe),
-            str(ROOT / "chapters" / "02_dense_block.ipynb"),
+            str(out),
+            *map(str, notebooks),
         ],
         capture_output=True,
         text=True,
         cwd=ROOT,
+    )
+
+
+def test_book_runner_quick_profile_end_to_end(tmp_path):
+    probe = write_notebook(
+        tmp_path / "probe.ipynb",
+        "import densenet_lib as dl\n"
+        "profile = dl.current_profile()\n"
+        "dl.record_metrics(profile=profile.name, test_accuracy=0.9375)",
+    )
+    report = tmp_path / "report.md"
+    result = run_book(
+        report,
+        tmp_path / "executed",
+        probe,
+        ROOT / "chapters" / "02_dense_block.ipynb",
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     text = report.read_text()
@@ -85,30 +96,8 @@ def test_book_runner_quick_profile_end_to_end(tmp_path):
 
 
 def test_book_runner_reports_a_failing_notebook(tmp_path):
-    broken = tmp_path / "broken.ipynb"
-    nb = new_notebook(cells=[new_code_cell("raise RuntimeError('boom')")])
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(nb, broken)
+    broken = write_notebook(tmp_path / "broken.ipynb", "raise RuntimeError('boom')")
     report = tmp_path / "report.md"
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "tools" / "run_book.py"),
-            "--profile",
-            "quick",
-            "--report",
-            str(report),
-            "--out",
-            str(tmp_path / "x"),
-            str(broken),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    result = run_book(report, tmp_path / "x", broken)
     assert result.returncode == 1
     assert "failed" in report.read_text() and "boom" in report.read_text()

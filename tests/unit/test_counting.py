@@ -101,22 +101,15 @@ def test_densenet121_matches_plan_stage_by_stage_and_keras_applications(
         by_stage[key] = (params + row.params, macs + row.macs)
     assert {s.stage: (s.params, s.macs) for s in stages} == by_stage
     assert stages[-1].output_shape == (1000,)
-    assert (
-        stages[1].layers == 6 * 7
-    )  # 6 dense layers of BN, ReLU, conv, BN, ReLU, conv, concat
+    # 6 dense layers of BN, ReLU, conv, BN, ReLU, conv, concat.
+    assert stages[1].layers == 6 * 7
 
 
 def test_resnet50_stages_and_independent_count():
     model = keras.applications.ResNet50(weights=None, input_shape=(64, 64, 3))
     stages = counting.stage_summary(model)
-    assert [s.stage for s in stages] == [
-        "stem",
-        "conv2",
-        "conv3",
-        "conv4",
-        "conv5",
-        "head",
-    ]
+    resnet_stages = ["stem", "conv2", "conv3", "conv4", "conv5", "head"]
+    assert [s.stage for s in stages] == resnet_stages
     assert sum(s.params for s in stages) == model.count_params()
     assert (
         sum(s.macs for s in stages)
