@@ -259,9 +259,9 @@ def imagenet_config(
 ) -> DenseNetConfig:
     """The config of an ImageNet DenseNet, from :data:`IMAGENET_VARIANTS`.
 
-    ``depth``: 121, 169, 201 or 264 (paper Table 1: k = 32, θ = 0.5,
-    bottlenecks), or 161 (torchvision's k = 48 model). The other arguments as
-    in ``keras.applications.DenseNet121``.
+    ``depth``: a key of :data:`IMAGENET_VARIANTS`, e.g. 121 (paper Table 1:
+    k = 32, θ = 0.5, bottlenecks). The other arguments as in
+    ``keras.applications.DenseNet121``.
     """
     variant = imagenet_variant(depth)
     return DenseNetConfig(
