@@ -49,10 +49,8 @@ def draw_dense_block(
         else 2 * k
     )
     out = k0 + k * num_layers
-    bar_top, bar_height = (
-        -0.75,
-        BAR_HEIGHT,
-    )  # the tallest bar (the output) is bar_height high
+    # The tallest bar (the output) is bar_height high.
+    bar_top, bar_height = -0.75, BAR_HEIGHT
     if ax is None:
         _, ax = plt.subplots(figsize=dense_block_figsize(num_layers, show_inputs))
     colors = plt.get_cmap("tab10")

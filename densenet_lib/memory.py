@@ -108,7 +108,6 @@ def dense_block_elements(
     if count == "concatenations":
         return concatenations * area
     inputs = L * k0 + k * L * (L - 1) // 2  # sum of c_l
-    per_layer_extra = k + (
-        12 * k if bottleneck else 0
-    )  # the 3x3 conv; Conv1x1, BN, ReLU at 4k
+    # The 3x3 conv's k; with a bottleneck, its Conv1x1, BN and ReLU at 4k each.
+    per_layer_extra = k + (12 * k if bottleneck else 0)
     return (concatenations + 2 * inputs + L * per_layer_extra) * area

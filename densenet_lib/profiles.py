@@ -95,8 +95,9 @@ def record_metrics(**metrics) -> None:
             stored = json.load(f)
     except (OSError, ValueError):
         stored = {}
+    # NumPy scalars as plain numbers.
     stored.update(
         {k: v.item() if hasattr(v, "item") else v for k, v in metrics.items()}
-    )  # NumPy scalars
+    )
     with open(path, "w") as f:
         json.dump(stored, f, indent=1)

@@ -112,12 +112,8 @@ def test_plan_rejects_mixed_arguments():
 def test_transition_floor_and_spatial_halving():
     inputs = keras.Input((9, 7, 10))
     out = dl.transition_block(inputs, 0.29, "pool2")
-    assert tuple(out.shape) == (
-        None,
-        4,
-        3,
-        2,
-    )  # floor(0.29 * 10) = 2, floor(9/2), floor(7/2)
+    # floor(9 / 2), floor(7 / 2), floor(0.29 * 10) = 2
+    assert tuple(out.shape) == (None, 4, 3, 2)
     assert dl.compressed_channels(100, 0.29) == 29  # not 28 from 28.999...
 
 

@@ -49,9 +49,8 @@ def test_paper_error_reads_table_2_by_data_and_augmentation():
     assert (
         reporting.paper_error("densenet_bc100_k12", "cifar100", augment=True) == 22.27
     )
-    assert (
-        reporting.paper_error("densenet_bc190_k40", "cifar10", augment=False) is None
-    )  # "-" in the paper
+    # The paper prints "-" there.
+    assert reporting.paper_error("densenet_bc190_k40", "cifar10", augment=False) is None
     assert reporting.paper_error("densenet_bc100_k12", "digits", augment=False) is None
     assert reporting.paper_error("resnet56", "cifar10", augment=True) is None
 

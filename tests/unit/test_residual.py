@@ -53,10 +53,8 @@ def analytic_resnet_params(
     for w in widths:
         for _ in range(n):
             total += 9 * c * w + 9 * w * w + 2 * 4 * w  # two convs, two BNs
-            if preactivation:
-                total += (
-                    4 * c - 4 * w
-                )  # the first BN sits on the block's input (c channels)
+            if preactivation:  # the first BN sits on the block's input (c channels)
+                total += 4 * c - 4 * w
             if c != w and not plain:
                 total += c * w  # 1x1 projection
             c = w

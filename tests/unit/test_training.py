@@ -95,12 +95,10 @@ def test_paper_recipe_schedule():
     assert (
         recipe.dropout_rate == 0.0 and recipe.replace(augment=False).dropout_rate == 0.2
     )
-    assert (
-        recipe.replace(augment=False, dropout=0.0).dropout_rate == 0.0
-    )  # an explicit choice wins
-    assert (
-        recipe.bn_momentum == 0.9
-    )  # Torch's running averages: 0.9 * old + 0.1 * batch
+    # An explicit choice wins.
+    assert recipe.replace(augment=False, dropout=0.0).dropout_rate == 0.0
+    # Torch's running averages: 0.9 * old + 0.1 * batch.
+    assert recipe.bn_momentum == 0.9
     with pytest.raises(ValueError, match="epochs"):
         dl.training.Recipe(epochs=0)
     with pytest.raises(ValueError, match="dropout"):
@@ -130,7 +128,6 @@ def test_he_initialization_matches_fan_out():
         input_shape=(8, 8, 3),
     )
     dl.training.he_initialize(model, seed=1)
-    kernel = keras.ops.convert_to_numpy(
-        model.get_layer("conv2_block1_2_conv").kernel
-    )  # 3x3, 128 -> 32
+    # 3x3, 128 -> 32 channels.
+    kernel = keras.ops.convert_to_numpy(model.get_layer("conv2_block1_2_conv").kernel)
     assert kernel.std() == pytest.approx(np.sqrt(2 / (3 * 3 * 32)), rel=0.05)
