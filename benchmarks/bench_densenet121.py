@@ -25,13 +25,14 @@ import statistics
 import sys
 import time
 
+import numpy as np
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's start-up noise
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
+import keras
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import densenet_lib  # noqa: E402
+import densenet_lib
 
 
 def cpu_model() -> str:
@@ -47,14 +48,20 @@ def cpu_model() -> str:
 
 
 def seconds(fn) -> float:
-    """Wall-clock seconds of one call (its result is a NumPy value, so the work is done)."""
+    """Wall-clock seconds of one call.
+
+    Its result is a NumPy value, so the work is done when it returns.
+    """
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
 
 
 def interleaved(calls: dict, warmup: int, repeats: int) -> dict:
-    """Warm up every call, then time them in turn, ``repeats`` rounds; seconds per name."""
+    """Warm up every call, then time them in turn, ``repeats`` rounds.
+
+    Returns the seconds of each round, per name.
+    """
     for fn in calls.values():
         for _ in range(warmup):
             fn()
@@ -93,7 +100,8 @@ def main() -> None:
     y = rng.integers(0, 1000, size=(args.batch,))
 
     print(
-        f"Timing forward passes ({args.warmup} warm-up + {args.repeats} timed each) ...",
+        f"Timing forward passes ({args.warmup} warm-up + {args.repeats} timed "
+        "each) ...",
         flush=True,
     )
     forward = interleaved(
@@ -102,7 +110,8 @@ def main() -> None:
         args.repeats,
     )
     print(
-        f"Timing training steps ({args.warmup} warm-up + {args.repeats} timed each) ...",
+        f"Timing training steps ({args.warmup} warm-up + {args.repeats} timed "
+        "each) ...",
         flush=True,
     )
     train = interleaved(
@@ -152,7 +161,8 @@ def main() -> None:
     )
     print()
     print(
-        f"{'model':<20} {'forward s':>10} {'train s':>10} {'fwd img/s':>10} {'train img/s':>12}"
+        f"{'model':<20} {'forward s':>10} {'train s':>10} {'fwd img/s':>10} "
+        f"{'train img/s':>12}"
     )
     for name, r in results["models"].items():
         print(

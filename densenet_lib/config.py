@@ -21,7 +21,7 @@ def _is_int(value) -> bool:
 
 
 def check_int(name: str, value, minimum: int = 1) -> int:
-    """Return ``value`` if it is an integer >= ``minimum``, else raise ``ValueError``."""
+    """``value`` if it is an integer >= ``minimum``; else ``ValueError`` naming it."""
     if not _is_int(value) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
     return int(value)
@@ -35,7 +35,10 @@ def check_choice(name: str, value, allowed) -> object:
 
 
 def check_input_shape(input_shape) -> tuple:
-    """Check a channels-last ``(height, width, channels)`` shape; sizes may be ``None``."""
+    """Check a channels-last ``(height, width, channels)`` shape.
+
+    Height and width may be ``None`` (any size); channels may not.
+    """
     if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
         raise ValueError(
             "input_shape must be a tuple (height, width, channels), "
@@ -64,38 +67,69 @@ def compressed_channels(channels: int, compression: float) -> int:
     return int(math.floor(channels * compression + 1e-9))
 
 
-def spatial_after_stem(size: int | None, stem: str) -> int | None:
-    """Feature-map size after the stem (``None`` stays ``None``).
+def _window_output(size: int, kernel: int, stride: int, pad: int) -> int:
+    """Output size of a convolution or pooling window over ``size`` positions."""
+    return (size + 2 * pad - kernel) // stride + 1
 
-    ``"imagenet"``: zero-pad 3 + 7x7 conv, stride 2, then zero-pad 1 + 3x3 max
-    pool, stride 2, i.e. ``ceil(ceil(size / 2) / 2)``. ``"cifar"``: a 3x3
-    "same" conv keeps the size.
+
+def spatial_after_stem_conv(size: int | None, stem: str) -> int | None:
+    """Feature-map size after the stem's convolution ``conv1_conv``.
+
+    ``"imagenet"``: zero-pad 3 + 7x7 conv, stride 2, i.e. ``ceil(size / 2)``
+    (Table 1's "112 x 112" for 224). ``"cifar"``: a 3x3 "same" conv keeps the
+    size. ``None`` (any size) stays ``None``.
     """
     if size is None or stem == "cifar":
         return size
-    after_conv = (size + 6 - 7) // 2 + 1
-    return (after_conv + 2 - 3) // 2 + 1
+    return _window_output(size, kernel=7, stride=2, pad=3)
+
+
+def spatial_after_stem(size: int | None, stem: str) -> int | None:
+    """Feature-map size after the whole stem, i.e. entering Dense Block 1.
+
+    ``"imagenet"``: the stem's convolution (:func:`spatial_after_stem_conv`),
+    then zero-pad 1 + 3x3 max pool, stride 2: ``ceil(ceil(size / 2) / 2)``
+    (Table 1's "56 x 56" for 224). ``"cifar"``: the size itself. ``None``
+    (any size) stays ``None``.
+    """
+    after_conv = spatial_after_stem_conv(size, stem)
+    if after_conv is None or stem == "cifar":
+        return after_conv
+    return _window_output(after_conv, kernel=3, stride=2, pad=1)
+
+
+def spatial_after_transition(size: int | None) -> int | None:
+    """Feature-map size after a transition's 2x2 average pool, stride 2.
+
+    ``floor(size / 2)``; ``None`` stays ``None``.
+    """
+    return None if size is None else _window_output(size, kernel=2, stride=2, pad=0)
 
 
 def min_input_size(stem: str, num_blocks: int) -> int:
-    """Smallest height/width that survives the stem and ``num_blocks - 1`` 2x2 poolings."""
+    """Smallest height/width that survives the stem and ``num_blocks - 1`` 2x2 pools.
+
+    That is, the smallest input whose last Dense Block still sees a feature map
+    of at least 1x1.
+    """
     size = 1
     while True:
         h = spatial_after_stem(size, stem)
         for _ in range(num_blocks - 1):
-            h //= 2
+            h = spatial_after_transition(h)
         if h >= 1:
             return size
         size += 1
 
 
 def depth_to_blocks(depth: int, bottleneck: bool, num_blocks: int = 3) -> tuple:
-    """The CIFAR DenseNets' layers per block from the depth L (paper Sec. 3, "Implementation details").
+    """The CIFAR DenseNets' layers per block from the depth L.
 
-    Each of the ``num_blocks`` blocks has n dense layers; a plain layer holds
-    one conv and a bottleneck layer two, and the first conv, the
-    ``num_blocks - 1`` transitions and the classifier add ``num_blocks + 1``:
-    L = 3n + 4 (n = (L - 4) / 3), or with bottlenecks L = 6n + 4.
+    Paper Sec. 3, "Implementation details": each of the ``num_blocks`` blocks
+    has n dense layers; a plain layer holds one conv and a bottleneck layer
+    two, and the first conv, the ``num_blocks - 1`` transitions and the
+    classifier add ``num_blocks + 1``: L = 3n + 4 (n = (L - 4) / 3), or with
+    bottlenecks L = 6n + 4.
     """
     depth = check_int("depth", depth)
     convs_per_layer = 2 if bottleneck else 1
@@ -141,7 +175,9 @@ class DenseNetConfig:
     stem_channels: int = field(init=False)
 
     def __post_init__(self):
-        set_ = lambda key, value: object.__setattr__(self, key, value)  # noqa: E731
+        def set_(key, value):  # the dataclass is frozen
+            object.__setattr__(self, key, value)
+
         blocks = self.blocks
         if (
             isinstance(blocks, (str, bytes))
@@ -204,6 +240,11 @@ class DenseNetConfig:
                     f"compression {self.compression} leaves 0 channels after "
                     f"dense block {i + 1}; use a larger compression in (0, 1]"
                 )
+
+    @property
+    def is_bc(self) -> bool:
+        """DenseNet-BC (paper Sec. 3): bottleneck layers and a compression θ < 1."""
+        return self.bottleneck and self.compression < 1
 
     @property
     def num_layers(self) -> int:

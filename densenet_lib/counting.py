@@ -48,7 +48,8 @@ def _tensor_shape(layer, attribute: str) -> tuple:
     if len(getattr(layer, "_inbound_nodes", ())) > 1:
         raise ValueError(
             f"model: layer {layer.name!r} is shared (called "
-            f"{len(layer._inbound_nodes)} times); count a model whose layers are each used once"
+            f"{len(layer._inbound_nodes)} times); count a model whose layers "
+            "are each used once"
         )
     try:
         tensor = getattr(layer, attribute)

@@ -22,7 +22,10 @@ CIFAR = ("cifar10", "cifar100")
 
 @dataclass(frozen=True)
 class ImageData:
-    """Train and test images (float32, channels last, *not* yet normalized) and labels."""
+    """Train and test images and labels.
+
+    Images are float32, channels last, and *not* yet normalized.
+    """
 
     name: str
     x_train: np.ndarray
@@ -43,9 +46,15 @@ class ImageData:
         return self.x_train.std(axis=(0, 1, 2), dtype=np.float64)
 
     def normalized(self) -> ImageData:
-        """Per-channel mean/std normalization with the *training* statistics (paper Sec. 4.2)."""
+        """Per-channel mean/std normalization with the *training* statistics.
+
+        As in the paper (Sec. 4.2).
+        """
         mean, std = self.mean, self.std
-        scale = lambda x: ((x - mean) / std).astype("float32")  # noqa: E731
+
+        def scale(x):
+            return ((x - mean) / std).astype("float32")
+
         return ImageData(
             self.name,
             scale(self.x_train),
@@ -105,7 +114,9 @@ def load_digits32(test_fraction: float = 0.2, seed: int = 0) -> ImageData:
 
 
 def load_cifar(name: str = "cifar10", fallback: bool = True) -> ImageData:
-    """CIFAR-10 or CIFAR-100 from ``keras.datasets`` (50,000 train / 10,000 test, 32x32x3).
+    """CIFAR-10 or CIFAR-100 from ``keras.datasets``.
+
+    50,000 train and 10,000 test images of 32x32x3.
 
     If the download fails and ``fallback`` is true, print one line saying so
     and return :func:`load_digits32` instead; otherwise re-raise.
@@ -113,17 +124,16 @@ def load_cifar(name: str = "cifar10", fallback: bool = True) -> ImageData:
     check_choice("name", name, CIFAR)
     try:
         (x_train, y_train), (x_test, y_test) = getattr(keras.datasets, name).load_data()
-    except (
-        Exception
-    ) as error:  # no network, a proxy, a broken cache: all the same to a reader
+    except Exception as error:
+        # No network, a proxy, a broken cache: all the same to a reader.
         if not fallback:
             raise
         reason = (
             str(error).splitlines()[0][:120] if str(error) else type(error).__name__
         )
         print(
-            f"{name} could not be downloaded ({reason}); using the offline digits instead "
-            "(densenet_lib.data.load_digits32)."
+            f"{name} could not be downloaded ({reason}); using the offline "
+            "digits instead (densenet_lib.data.load_digits32)."
         )
         return load_digits32()
     return ImageData(

@@ -6,23 +6,9 @@ Layer names follow ``keras.applications.densenet`` (``conv2_block1_0_bn``,
 
 from __future__ import annotations
 
-import keras
 from keras import layers
 
-BN_EPSILON = 1.001e-5  # keras.applications' value; the seed's Keras-1 code used 1.1e-5
-
-
-def classifier_dtype():
-    """``"float32"`` for the classifier under a mixed-precision policy (Keras'
-    advice: a float16 softmax loses the small probabilities), else ``None``
-    (the global policy, as keras.applications builds it)."""
-    policy = keras.config.dtype_policy()
-    return "float32" if policy.compute_dtype != policy.variable_dtype else None
-
-
-def batch_norm(name: str) -> layers.BatchNormalization:
-    """BatchNormalization over the channel axis with keras.applications' epsilon."""
-    return layers.BatchNormalization(axis=-1, epsilon=BN_EPSILON, name=name)
+from .layers_common import bn_relu
 
 
 def dense_layer(
@@ -38,14 +24,12 @@ def dense_layer(
     follows each convolution when ``dropout_rate > 0``.
     Shapes: (batch, h, w, c) -> (batch, h, w, c + k).
     """
-    y = batch_norm(f"{name}_0_bn")(x)
-    y = layers.Activation("relu", name=f"{name}_0_relu")(y)
+    y = bn_relu(x, f"{name}_0_")
     if bottleneck:
         y = layers.Conv2D(4 * growth_rate, 1, use_bias=False, name=f"{name}_1_conv")(y)
         if dropout_rate:
             y = layers.Dropout(dropout_rate, name=f"{name}_1_drop")(y)
-        y = batch_norm(f"{name}_1_bn")(y)
-        y = layers.Activation("relu", name=f"{name}_1_relu")(y)
+        y = bn_relu(y, f"{name}_1_")
     y = layers.Conv2D(
         growth_rate, 3, padding="same", use_bias=False, name=f"{name}_2_conv"
     )(y)

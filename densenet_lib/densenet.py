@@ -1,8 +1,12 @@
-"""The whole DenseNet: stem -> (Dense Block -> transition) x (n - 1) -> Dense Block -> head.
+"""The whole DenseNet: a stem, Dense Blocks with transitions between them, a head.
+
+stem -> (Dense Block -> transition) x (n - 1) -> Dense Block -> head.
 
 One builder, :func:`DenseNet`, with keras.applications' argument names where
-they exist, and the presets of the paper's Table 1 (ImageNet) and Table 2
-(CIFAR). Layer names equal keras.applications' so weights move across by name.
+they exist, and presets: the ImageNet DenseNets of
+:data:`densenet_lib.IMAGENET_VARIANTS` (the paper's Table 1, and
+torchvision's DenseNet-161) and the CIFAR models of Table 2. Layer names
+equal keras.applications' so weights move across by name.
 """
 
 from __future__ import annotations
@@ -13,17 +17,11 @@ import keras
 from keras import layers
 
 from .config import DenseNetConfig, check_choice, depth_to_blocks
-from .dense_block import batch_norm, classifier_dtype, dense_block
+from .dense_block import dense_block
+from .layers_common import bn_relu, classifier
 from .transition import transition_block
+from .variants import IMAGENET_VARIANTS, imagenet_variant
 from .weights import check_weights, load_weights
-
-IMAGENET_BLOCKS = {
-    121: (6, 12, 24, 16),
-    169: (6, 12, 32, 32),
-    201: (6, 12, 48, 32),
-    264: (6, 12, 64, 48),
-}
-"""Dense layers per block of the ImageNet DenseNets (paper Table 1), keyed by depth."""
 
 CIFAR_PRESETS = {
     "densenet40_k12": dict(depth=40, growth_rate=12, bottleneck=False, compression=1.0),
@@ -52,8 +50,8 @@ def apply_stem(x, config: DenseNetConfig):
     ``"imagenet"``: ZeroPadding 3 + Conv7x7/2 + BN + ReLU + ZeroPadding 1 +
     MaxPool3x3/2, as keras.applications (and the seed's Keras-1 code) build it;
     (b, H, W, C) -> (b, ceil(H/4), ceil(W/4), init_channels).
-    ``"cifar"``: one Conv3x3 (paper Sec. 3, "Implementation details"; the first dense layer's BN-ReLU
-    follows); (b, H, W, C) -> (b, H, W, init_channels).
+    ``"cifar"``: one Conv3x3 (paper Sec. 3, "Implementation details"; the first
+    dense layer's BN-ReLU follows); (b, H, W, C) -> (b, H, W, init_channels).
     """
     channels = config.stem_channels
     if config.stem == "cifar":
@@ -62,24 +60,21 @@ def apply_stem(x, config: DenseNetConfig):
         )(x)
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(x)
     x = layers.Conv2D(channels, 7, strides=2, use_bias=False, name="conv1_conv")(x)
-    x = batch_norm("conv1_bn")(x)
-    x = layers.Activation("relu", name="conv1_relu")(x)
+    x = bn_relu(x, "conv1_")
     x = layers.ZeroPadding2D(padding=((1, 1), (1, 1)), name="pool1_pad")(x)
     return layers.MaxPooling2D(3, strides=2, name="pool1")(x)
 
 
 def apply_head(x, config: DenseNetConfig):
-    """Final BN + ReLU, then global average pooling and the classifier (or ``pooling``)."""
-    x = batch_norm("bn")(x)
-    x = layers.Activation("relu", name="relu")(x)
+    """Final BN + ReLU, then global average pooling and the classifier.
+
+    Without the top: ``pooling`` (``None``, ``"avg"`` or ``"max"``) instead.
+    Shapes: (b, h, w, c) -> (b, classes), (b, c) or (b, h, w, c).
+    """
+    x = bn_relu(x, "")
     if config.include_top:
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        return layers.Dense(
-            config.classes,
-            activation=config.classifier_activation,
-            name="predictions",
-            dtype=classifier_dtype(),
-        )(x)
+        return classifier(x, config.classes, config.classifier_activation)
     if config.pooling == "avg":
         return layers.GlobalAveragePooling2D(name="avg_pool")(x)
     if config.pooling == "max":
@@ -183,7 +178,10 @@ def DenseNet(
 
 
 def cifar_init_channels(growth_rate: int, bottleneck: bool, compression: float) -> int:
-    """Paper Sec. 3, "Implementation details": 16 channels after the first conv, or 2k for DenseNet-BC."""
+    """Channels of the CIFAR stem's convolution: 16, or 2k for DenseNet-BC.
+
+    Paper Sec. 3, "Implementation details".
+    """
     return 2 * growth_rate if bottleneck and compression < 1 else 16
 
 
@@ -221,7 +219,7 @@ def densenet_cifar_config(
         init_channels = cifar_init_channels(growth_rate, bottleneck, compression)
         config = dataclasses.replace(config, init_channels=init_channels)
     if name is None:
-        kind = "densenet_bc" if bottleneck and compression < 1 else "densenet"
+        kind = "densenet_bc" if config.is_bc else "densenet"
         config = dataclasses.replace(config, name=f"{kind}{depth}_k{growth_rate}")
     return config
 
@@ -229,7 +227,9 @@ def densenet_cifar_config(
 def DenseNetCIFAR(
     depth=100, growth_rate=12, bottleneck=True, compression=0.5, **kwargs
 ) -> keras.Model:
-    """A CIFAR DenseNet of depth L: three blocks of (L - 4) / 3 layers, or (L - 4) / 6 with bottlenecks.
+    """A CIFAR DenseNet of depth L (paper Table 2).
+
+    Three blocks of (L - 4) / 3 layers, or (L - 4) / 6 with bottlenecks.
 
     Keyword arguments as :func:`densenet_cifar_config`. Default: DenseNet-BC
     (L = 100, k = 12), 0.8M parameters, 4.51 % error on C10+ in the paper.
@@ -240,7 +240,11 @@ def DenseNetCIFAR(
 
 
 def cifar_preset(preset: str, **kwargs) -> keras.Model:
-    """One of the paper's Table 2 models by name, e.g. ``cifar_preset("densenet_bc100_k12")``."""
+    """One of the paper's Table 2 models by name.
+
+    E.g. ``cifar_preset("densenet_bc100_k12")``; ``kwargs`` as
+    :func:`densenet_cifar_config`.
+    """
     check_choice("preset", preset, tuple(CIFAR_PRESETS))
     return DenseNetCIFAR(**CIFAR_PRESETS[preset], name=preset, **kwargs)
 
@@ -253,92 +257,96 @@ def imagenet_config(
     classes=1000,
     classifier_activation="softmax",
 ) -> DenseNetConfig:
-    """The config of DenseNet-121/169/201/264 (paper Table 1: k = 32, θ = 0.5, bottlenecks)."""
-    check_choice("depth", depth, tuple(IMAGENET_BLOCKS))
+    """The config of an ImageNet DenseNet, from :data:`IMAGENET_VARIANTS`.
+
+    ``depth``: a key of :data:`IMAGENET_VARIANTS`, e.g. 121 (paper Table 1:
+    k = 32, θ = 0.5, bottlenecks). The other arguments as in
+    ``keras.applications.DenseNet121``.
+    """
+    variant = imagenet_variant(depth)
     return DenseNetConfig(
-        blocks=IMAGENET_BLOCKS[depth],
-        growth_rate=32,
-        init_channels=64,
-        bottleneck=True,
-        compression=0.5,
+        blocks=variant.blocks,
+        growth_rate=variant.growth_rate,
+        init_channels=variant.init_channels,
+        bottleneck=variant.bottleneck,
+        compression=variant.compression,
         stem="imagenet",
         include_top=include_top,
         pooling=pooling,
         classes=classes,
         input_shape=input_shape,
         classifier_activation=classifier_activation,
-        name=f"densenet{depth}",
+        name=variant.name,
     )
 
 
-def _imagenet_preset(
+def _imagenet_model(
     depth, include_top, weights, input_shape, pooling, classes, classifier_activation
-):
+) -> keras.Model:
     config = imagenet_config(
         depth, include_top, input_shape, pooling, classes, classifier_activation
     )
-    check_weights(weights, depth, include_top, classes)
+    variant = IMAGENET_VARIANTS[depth]
+    check_weights(weights, variant, include_top, classes)
     model = build_densenet(config)
     if weights is not None:
-        load_weights(model, weights, depth, include_top)
+        load_weights(model, weights, variant, include_top)
     return model
 
 
-def DenseNet121(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    classes=1000,
-    classifier_activation="softmax",
-) -> keras.Model:
-    """DenseNet-121 (Table 1): blocks (6, 12, 24, 16), k = 32; keras.applications' twin.
-
-    ``weights``: ``None``, ``"imagenet"`` (downloads keras.applications'
-    ImageNet weights and copies them in by layer name) or a ``.weights.h5`` path.
-    """
-    return _imagenet_preset(
-        121, include_top, weights, input_shape, pooling, classes, classifier_activation
+def _preset_doc(variant) -> str:
+    """The docstring of an ImageNet preset, from its row of the table."""
+    if variant.has_imagenet_weights:
+        twin = (
+            f"Same layers and parameters as ``keras.applications."
+            f'{variant.keras_application}``. ``weights``: ``None``, ``"imagenet"`` '
+            "(downloads keras.applications' ImageNet weights and copies them in by "
+            "layer name) or the path of a ``.weights.h5`` file."
+        )
+    else:
+        twin = (
+            "keras.applications has no such model: ``weights`` is ``None`` or the "
+            "path of a ``.weights.h5`` file."
+        )
+    return (
+        f"{variant.label} ({variant.source}): blocks {variant.blocks}, "
+        f"k = {variant.growth_rate}, {variant.init_channels} initial channels, "
+        f"bottlenecks, θ = {variant.compression}.\n\n"
+        f"{twin} The other arguments as in ``keras.applications.DenseNet121``.\n"
+        "Shapes: (b, 224, 224, 3) -> (b, classes) with the defaults."
     )
 
 
-def DenseNet169(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    classes=1000,
-    classifier_activation="softmax",
-) -> keras.Model:
-    """DenseNet-169 (Table 1): blocks (6, 12, 32, 32), k = 32. ``weights`` as DenseNet121."""
-    return _imagenet_preset(
-        169, include_top, weights, input_shape, pooling, classes, classifier_activation
-    )
+def _preset(depth):
+    """The preset function ``DenseNet<depth>(...)`` of one ImageNet variant."""
+    variant = IMAGENET_VARIANTS[depth]
+
+    def preset(
+        include_top=True,
+        weights=None,
+        input_shape=None,
+        pooling=None,
+        classes=1000,
+        classifier_activation="softmax",
+    ) -> keras.Model:
+        return _imagenet_model(
+            depth,
+            include_top,
+            weights,
+            input_shape,
+            pooling,
+            classes,
+            classifier_activation,
+        )
+
+    preset.__name__ = preset.__qualname__ = variant.constructor
+    preset.__doc__ = _preset_doc(variant)
+    return preset
 
 
-def DenseNet201(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    classes=1000,
-    classifier_activation="softmax",
-) -> keras.Model:
-    """DenseNet-201 (Table 1): blocks (6, 12, 48, 32), k = 32. ``weights`` as DenseNet121."""
-    return _imagenet_preset(
-        201, include_top, weights, input_shape, pooling, classes, classifier_activation
-    )
-
-
-def DenseNet264(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    classes=1000,
-    classifier_activation="softmax",
-) -> keras.Model:
-    """DenseNet-264 (Table 1): blocks (6, 12, 64, 48), k = 32. No ImageNet weights ship for it."""
-    return _imagenet_preset(
-        264, include_top, weights, input_shape, pooling, classes, classifier_activation
-    )
+# One preset per row of IMAGENET_VARIANTS (keras.applications' names).
+DenseNet121 = _preset(121)
+DenseNet161 = _preset(161)
+DenseNet169 = _preset(169)
+DenseNet201 = _preset(201)
+DenseNet264 = _preset(264)

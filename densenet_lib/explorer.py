@@ -1,6 +1,7 @@
 """The growth-rate explorer: sliders that show a DenseNet's channel counts.
 
-Two versions show the same numbers, all taken from :func:`densenet_lib.channel_plan`:
+Two versions show the same numbers, all taken from
+:func:`densenet_lib.channel_plan`:
 
 - :func:`live_explorer` (Jupyter, JupyterLab, Colab): core ipywidgets
   (sliders, dropdowns, text boxes) whose callbacks run in the Python kernel
@@ -20,13 +21,15 @@ layers per Dense Block, Table 1/2), ``init_channels`` k_0 of the first block
 (``None`` = 2k), ``bottleneck`` (DenseNet-B), ``compression`` θ (0.1-1.0,
 DenseNet-C), ``stem`` (``"imagenet"`` 7x7/2 conv + 3x3/2 max pool, or
 ``"cifar"`` 3x3 conv), ``input_size`` (square images, H = W), ``classes``.
-A ``preset`` (DenseNet-121/169/201/264 or one of the paper's CIFAR models)
-supplies every setting not given.
+A ``preset`` (an ImageNet DenseNet of :data:`densenet_lib.IMAGENET_VARIANTS`,
+e.g. ``"densenet121"``, or one of the paper's CIFAR models) supplies every
+setting not given.
 
 Bad values: the Python functions raise ``ValueError`` naming the parameter
-(explorer ranges here, the rest through :class:`DenseNetConfig`); values
-typed into either explorer are clamped to their range, or refused, with a
-visible message (:func:`clamp_settings` and its JavaScript twin).
+(every value through :class:`DenseNetConfig`, then the widgets' ranges,
+:data:`LIMITS`); values typed into either explorer are clamped to their
+range, or refused, with a visible message (:func:`clamp_settings` and its
+JavaScript twin).
 """
 
 from __future__ import annotations
@@ -36,14 +39,14 @@ import io
 import itertools
 import json
 import math
-import numbers
 import re
 import textwrap
 from importlib import resources
 
-from .config import DenseNetConfig, check_choice, check_int, min_input_size
-from .densenet import CIFAR_PRESETS, IMAGENET_BLOCKS, densenet_cifar_config
+from .config import STEMS, DenseNetConfig, check_choice, check_int, min_input_size
+from .densenet import CIFAR_PRESETS, densenet_cifar_config, imagenet_config
 from .plan import ChannelPlan, channel_plan
+from .variants import IMAGENET_VARIANTS
 
 # ---------------------------------------------------------------------------
 # Presets and ranges (shared with the JavaScript as JSON: one source).
@@ -77,61 +80,46 @@ SETTING_NAMES = (
     "classes",
 )
 
-_IMAGENET_LABELS = {
-    121: "DenseNet-121",
-    169: "DenseNet-169",
-    201: "DenseNet-201",
-    264: "DenseNet-264",
-}
-_CIFAR_LABELS = {
-    "densenet40_k12": "DenseNet (L=40, k=12), CIFAR",
-    "densenet100_k12": "DenseNet (L=100, k=12), CIFAR",
-    "densenet100_k24": "DenseNet (L=100, k=24), CIFAR",
-    "densenet_bc100_k12": "DenseNet-BC (L=100, k=12), CIFAR",
-    "densenet_bc250_k24": "DenseNet-BC (L=250, k=24), CIFAR",
-    "densenet_bc190_k40": "DenseNet-BC (L=190, k=40), CIFAR",
-}
+
+def _preset_settings(label: str, config: DenseNetConfig) -> dict:
+    """The explorer's settings (and ``label``) of a preset's config."""
+    k = config.growth_rate
+    return dict(
+        label=label,
+        blocks=list(config.blocks),
+        growth_rate=k,
+        # None means "2k": it follows the growth-rate slider, as the paper's
+        # rule does.
+        init_channels=None if config.stem_channels == 2 * k else config.stem_channels,
+        bottleneck=config.bottleneck,
+        compression=float(config.compression),
+        stem=config.stem,
+        input_size=config.input_shape[0],
+        classes=config.classes,
+    )
 
 
 def _presets() -> dict:
-    """Every preset's settings, derived from the library's own tables
-    (``IMAGENET_BLOCKS``: paper Table 1; ``CIFAR_PRESETS``: Table 2)."""
+    """Every preset's settings, derived from the library's own tables:
+    :data:`densenet_lib.IMAGENET_VARIANTS` (paper Table 1, and DenseNet-161)
+    and ``CIFAR_PRESETS`` (Table 2)."""
     out = {}
-    for depth, blocks in IMAGENET_BLOCKS.items():
-        # Table 1: k = 32, θ = 0.5, bottlenecks, a first conv of 2k = 64 channels.
-        out[f"densenet{depth}"] = dict(
-            label=_IMAGENET_LABELS.get(depth, f"DenseNet-{depth}"),
-            blocks=list(blocks),
-            growth_rate=32,
-            init_channels=None,
-            bottleneck=True,
-            compression=0.5,
-            stem="imagenet",
-            input_size=224,
-            classes=1000,
-        )
+    for variant in IMAGENET_VARIANTS.values():
+        config = imagenet_config(variant.depth)
+        out[variant.name] = _preset_settings(variant.label, config)
     for name, kwargs in CIFAR_PRESETS.items():
         config = densenet_cifar_config(**kwargs)
-        k = config.growth_rate
-        out[name] = dict(
-            label=_CIFAR_LABELS.get(name, name),
-            blocks=list(config.blocks),
-            growth_rate=k,
-            # None means "2k": it follows the growth-rate slider, as the paper's rule does.
-            init_channels=None
-            if config.stem_channels == 2 * k
-            else config.stem_channels,
-            bottleneck=config.bottleneck,
-            compression=float(config.compression),
-            stem="cifar",
-            input_size=config.input_shape[0],
-            classes=config.classes,
-        )
+        kind = "DenseNet-BC" if config.is_bc else "DenseNet"
+        label = f"{kind} (L={config.num_layers}, k={config.growth_rate}), CIFAR"
+        out[name] = _preset_settings(label, config)
     return out
 
 
 PRESETS = _presets()
-"""Preset name -> settings (and a ``label``), e.g. ``PRESETS["densenet121"]["blocks"]``."""
+"""Preset name -> settings (and a ``label``).
+
+E.g. ``PRESETS["densenet121"]["blocks"]``.
+"""
 
 
 # ---------------------------------------------------------------------------
@@ -139,11 +127,43 @@ PRESETS = _presets()
 # ---------------------------------------------------------------------------
 
 
-def _check_range(name, value, low, high, what="an integer"):
-    if not low <= value <= high:
-        raise ValueError(
-            f"{name} must be {what} in [{low}, {high}] in the explorer, got {value!r}"
-        )
+def _limits(key: str, stem: str, num_blocks: int) -> tuple:
+    """The explorer's range ``(low, high)`` for ``key`` (a key of :data:`LIMITS`).
+
+    The one place the widget ranges are applied: :func:`clamp_settings`
+    clamps typed values into them, :func:`explorer_config` refuses values
+    outside them. The lower end of ``input_size`` is also the smallest input
+    that ``stem`` and ``num_blocks`` Dense Blocks allow (:func:`min_input_size`).
+    """
+    low, high = LIMITS[key]
+    if key == "input_size":
+        low = max(low, min_input_size(stem, num_blocks))
+    return low, high
+
+
+# How explorer_config's messages name what each range bounds.
+_RANGE_NAMES = {
+    "growth_rate": ("growth_rate", "an integer"),
+    "compression": ("compression", "a number"),
+    "num_blocks": ("number of blocks (len(blocks))", "an integer"),
+    "layers_per_block": ("blocks (layers per Dense Block)", "integers"),
+    "init_channels": ("init_channels", "an integer"),
+    "input_size": ("input_size", "an integer"),
+    "classes": ("classes", "an integer"),
+}
+
+
+def _ranged_values(config: DenseNetConfig):
+    """``(key of LIMITS, value)`` for every explorer setting a range bounds."""
+    yield "growth_rate", config.growth_rate
+    yield "compression", config.compression
+    yield "num_blocks", len(config.blocks)
+    for layers in config.blocks:
+        yield "layers_per_block", layers
+    if config.init_channels is not None:
+        yield "init_channels", config.init_channels
+    yield "input_size", config.input_shape[0]
+    yield "classes", config.classes
 
 
 def explorer_settings(preset: str = "densenet121", **settings) -> dict:
@@ -161,7 +181,8 @@ def explorer_settings(preset: str = "densenet121", **settings) -> dict:
     unknown = set(settings) - set(SETTING_NAMES)
     if unknown:
         raise ValueError(
-            f"unknown explorer setting(s) {sorted(unknown)}; known: {list(SETTING_NAMES)}"
+            f"unknown explorer setting(s) {sorted(unknown)}; "
+            f"known: {list(SETTING_NAMES)}"
         )
     merged = {key: value for key, value in PRESETS[preset].items() if key != "label"}
     merged.update(settings)
@@ -171,64 +192,48 @@ def explorer_settings(preset: str = "densenet121", **settings) -> dict:
 
 
 def explorer_config(settings: dict) -> DenseNetConfig:
-    """The :class:`DenseNetConfig` of full explorer ``settings`` (ImageNet or CIFAR stem,
-    square RGB input, with the classifier), after the explorer's range checks."""
+    """The :class:`DenseNetConfig` of full explorer ``settings``.
+
+    ImageNet or CIFAR stem, square RGB input of ``input_size`` pixels, with
+    the classifier. :class:`DenseNetConfig` validates every value; the
+    explorer then refuses what lies outside its widgets' ranges
+    (:data:`LIMITS`). Either way a ``ValueError`` names the setting.
+    """
     s = settings
-    k = check_int("growth_rate", s["growth_rate"])
-    _check_range("growth_rate", k, *LIMITS["growth_rate"])
-    blocks = s["blocks"]
-    if (
-        isinstance(blocks, (list, tuple))
-        and blocks
-        and all(isinstance(b, numbers.Integral) for b in blocks)
-    ):
-        _check_range(
-            "number of blocks (len(blocks))", len(blocks), *LIMITS["num_blocks"]
+    size = s["input_size"]
+    try:
+        config = DenseNetConfig(
+            blocks=s["blocks"],
+            growth_rate=s["growth_rate"],
+            init_channels=s["init_channels"],
+            bottleneck=s["bottleneck"],
+            compression=s["compression"],
+            stem=s["stem"],
+            include_top=True,
+            classes=s["classes"],
+            input_shape=(size, size, 3),
+            name="explorer",
         )
-        for b in blocks:
-            _check_range(
-                "blocks (layers per Dense Block)",
-                b,
-                *LIMITS["layers_per_block"],
-                "integers",
+    except ValueError as error:
+        if str(error).startswith("input_shape"):  # built from input_size
+            raise ValueError(f"input_size {size!r}: {error}") from None
+        raise
+    for key, value in _ranged_values(config):
+        low, high = _limits(key, config.stem, len(config.blocks))
+        if value is None or not low <= value <= high:
+            name, what = _RANGE_NAMES[key]
+            raise ValueError(
+                f"{name} must be {what} in [{low}, {high}] in the explorer, "
+                f"got {value!r}"
             )
-    if s["init_channels"] is not None:
-        _check_range(
-            "init_channels",
-            check_int("init_channels", s["init_channels"]),
-            *LIMITS["init_channels"],
-        )
-    compression = s["compression"]
-    if isinstance(compression, (int, float)) and not isinstance(compression, bool):
-        _check_range("compression", compression, *LIMITS["compression"], "a number")
-    size = check_int("input_size", s["input_size"])
-    check_choice("stem", s["stem"], ("imagenet", "cifar"))
-    if isinstance(blocks, (list, tuple)):
-        smallest = min_input_size(s["stem"], max(len(blocks), 1))
-        _check_range(
-            "input_size",
-            size,
-            max(smallest, LIMITS["input_size"][0]),
-            LIMITS["input_size"][1],
-        )
-    classes = check_int("classes", s["classes"])
-    _check_range("classes", classes, *LIMITS["classes"])
-    return DenseNetConfig(
-        blocks=tuple(blocks) if isinstance(blocks, (list, tuple)) else blocks,
-        growth_rate=k,
-        init_channels=s["init_channels"],
-        bottleneck=s["bottleneck"],
-        compression=compression,
-        stem=s["stem"],
-        include_top=True,
-        classes=classes,
-        input_shape=(size, size, 3),
-        name="explorer",
-    )
+    return config
 
 
 def explorer_plan(preset: str = "densenet121", **settings) -> ChannelPlan:
-    """``channel_plan`` of a preset with ``settings`` overriding it (what both explorers show)."""
+    """``channel_plan`` of a preset with ``settings`` overriding it.
+
+    This is what both explorers show.
+    """
     return channel_plan(explorer_config(explorer_settings(preset, **settings)))
 
 
@@ -236,7 +241,8 @@ def _check_block(block, config: DenseNetConfig) -> int:
     block = check_int("block", block)
     if block > len(config.blocks):
         raise ValueError(
-            f"block must be in [1, {len(config.blocks)}] (the Dense Blocks), got {block}"
+            f"block must be in [1, {len(config.blocks)}] (the Dense Blocks), "
+            f"got {block}"
         )
     return block
 
@@ -263,58 +269,38 @@ def explorer_view(plan: ChannelPlan, block: int = 1) -> dict:
     config = plan.config
     block = _check_block(block, config)
     boundaries = []
-    for row in plan.rows:
+    for row in plan.boundaries():
+        channels_in = row.channels_in
         if row.kind == "stem":
-            what = (
-                "stem: 7x7/2 conv + 3x3/2 max pool"
-                if config.stem == "imagenet"
-                else "stem: 3x3 conv"
-            )
-            boundaries.append(
-                dict(
-                    kind="stem",
-                    what=what,
-                    name=row.name,
-                    channels_in=row.channels_in,
-                    channels_out=row.channels_out,
-                    size=_size(row),
-                )
+            kind, what = (
+                "stem",
+                (
+                    "stem: 7x7/2 conv + 3x3/2 max pool"
+                    if config.stem == "imagenet"
+                    else "stem: 3x3 conv"
+                ),
             )
         elif row.kind == "transition":
-            boundaries.append(
-                dict(
-                    kind="transition",
-                    what=f"transition {row.block}: 1x1 conv + 2x2 avg pool",
-                    name=row.name,
-                    channels_in=row.channels_in,
-                    channels_out=row.channels_out,
-                    size=_size(row),
-                )
-            )
+            kind = "transition"
+            what = f"transition {row.block}: 1x1 conv + 2x2 avg pool"
         elif row.kind == "head":
-            boundaries.append(
-                dict(
-                    kind="head",
-                    what=f"classifier: global avg pool + dense({config.classes})",
-                    name=row.name,
-                    channels_in=row.channels_in,
-                    channels_out=row.channels_out,
-                    size=_size(row),
-                )
+            kind = "head"
+            what = f"classifier: global avg pool + dense({config.classes})"
+        else:  # a block's last dense layer: the block, from its input
+            n = config.blocks[row.block - 1]
+            kind = "block"
+            what = f"Dense Block {row.block}: {n} layer{'' if n == 1 else 's'}"
+            channels_in = plan.block_input_channels(row.block)
+        boundaries.append(
+            dict(
+                kind=kind,
+                what=what,
+                name=row.name,
+                channels_in=channels_in,
+                channels_out=row.channels_out,
+                size=_size(row),
             )
-        elif row.name.endswith(f"_block{config.blocks[row.block - 1]}_concat"):
-            i = row.block
-            n = config.blocks[i - 1]
-            boundaries.append(
-                dict(
-                    kind="block",
-                    what=f"Dense Block {i}: {n} layer{'' if n == 1 else 's'}",
-                    name=row.name,
-                    channels_in=plan.block_input_channels(i),
-                    channels_out=row.channels_out,
-                    size=_size(row),
-                )
-            )
+        )
     return dict(
         block=block,
         growth_rate=config.growth_rate,
@@ -408,11 +394,13 @@ def clamp_settings(raw: dict, previous: dict) -> tuple:
     """
     out, messages = dict(previous), []
 
-    def clamp(label, value, low, high):
+    def clamp(label, value, key):
+        low, high = _limits(key, out["stem"], len(out["blocks"]))
         if value < low or value > high:
             fixed = min(max(value, low), high)
             messages.append(
-                f"{label}: {_fmt(value)} is outside {_fmt(low)}–{_fmt(high)}; using {_fmt(fixed)}."
+                f"{label}: {_fmt(value)} is outside {_fmt(low)}–{_fmt(high)}; "
+                f"using {_fmt(fixed)}."
             )
             return fixed
         return value
@@ -425,7 +413,7 @@ def clamp_settings(raw: dict, previous: dict) -> tuple:
         if value is None:
             refuse(label, raw[key], previous[key])
         else:
-            out[key] = clamp(label, value, *LIMITS[key]) if clamped else value
+            out[key] = clamp(label, value, key) if clamped else value
 
     if "growth_rate" in raw:
         take_int("growth_rate", "growth rate k")
@@ -439,7 +427,7 @@ def clamp_settings(raw: dict, previous: dict) -> tuple:
                 "a number",
             )
         else:
-            out["compression"] = clamp("compression θ", theta, *LIMITS["compression"])
+            out["compression"] = clamp("compression θ", theta, "compression")
     if "blocks" in raw:
         text = raw["blocks"]
         parts = (
@@ -457,16 +445,17 @@ def clamp_settings(raw: dict, previous: dict) -> tuple:
             )
         elif len(values) > LIMITS["num_blocks"][1]:
             messages.append(
-                f"blocks: {len(values)} Dense Blocks is more than {LIMITS['num_blocks'][1]}; kept {kept}."
+                f"blocks: {len(values)} Dense Blocks is more than "
+                f"{LIMITS['num_blocks'][1]}; kept {kept}."
             )
         else:
             out["blocks"] = [
-                clamp(f"layers in Dense Block {i + 1}", v, *LIMITS["layers_per_block"])
+                clamp(f"layers in Dense Block {i + 1}", v, "layers_per_block")
                 for i, v in enumerate(values)
             ]
     if "bottleneck" in raw:
         out["bottleneck"] = bool(raw["bottleneck"])
-    if "stem" in raw and raw["stem"] in ("imagenet", "cifar"):
+    if "stem" in raw and raw["stem"] in STEMS:
         out["stem"] = raw["stem"]
     if "init_channels" in raw:
         text = raw["init_channels"]
@@ -482,20 +471,13 @@ def clamp_settings(raw: dict, previous: dict) -> tuple:
                 )
                 refuse("initial channels", text, kept)
             else:
-                out["init_channels"] = clamp(
-                    "initial channels", c, *LIMITS["init_channels"]
-                )
-    if "input_size" in raw:
-        take_int(
-            "input_size", "input size", clamped=False
-        )  # clamped below, by the stem's minimum
+                out["init_channels"] = clamp("initial channels", c, "init_channels")
+    if "input_size" in raw:  # clamped below, once the stem and blocks are known
+        take_int("input_size", "input size", clamped=False)
     if "classes" in raw:
         take_int("classes", "classes")
     # The smallest input depends on the stem and the number of blocks.
-    low = max(LIMITS["input_size"][0], min_input_size(out["stem"], len(out["blocks"])))
-    out["input_size"] = clamp(
-        "input size", out["input_size"], low, LIMITS["input_size"][1]
-    )
+    out["input_size"] = clamp("input size", out["input_size"], "input_size")
     try:
         explorer_config(out)
     except ValueError as error:
@@ -541,7 +523,8 @@ def static_explorer_html(
         element_id = f"densenet-explorer-{next(_counter)}"
     if not re.fullmatch(r"[A-Za-z][\w-]*", element_id):
         raise ValueError(
-            f"element_id must be letters, digits, '-' or '_' (starting with a letter), got {element_id!r}"
+            "element_id must be letters, digits, '-' or '_' (starting with a "
+            f"letter), got {element_id!r}"
         )
     options = dict(
         preset=preset,
@@ -557,7 +540,8 @@ def static_explorer_html(
         f'data-preset="{html.escape(preset)}">'
         "<noscript>The growth-rate explorer needs JavaScript.</noscript></div>\n"
         f"<script>\n{_script_safe(explorer_js())}\n"
-        f"DenseNetExplorer.mount({json.dumps(element_id)}, {_script_safe(json.dumps(options))});\n"
+        f"DenseNetExplorer.mount({json.dumps(element_id)}, "
+        f"{_script_safe(json.dumps(options))});\n"
         "</script>"
     )
 
@@ -666,27 +650,42 @@ def _diagram(plan: ChannelPlan, block: int):
 
 def _table_html(view: dict) -> str:
     rows = "".join(
-        f'<tr data-kind="{b["kind"]}"><td>{html.escape(b["what"])}</td><td><code>{b["name"]}</code></td>'
-        f'<td data-col="channels_in">{b["channels_in"]}</td><td data-col="channels_out">{b["channels_out"]}</td>'
+        f'<tr data-kind="{b["kind"]}"><td>{html.escape(b["what"])}</td>'
+        f"<td><code>{b['name']}</code></td>"
+        f'<td data-col="channels_in">{b["channels_in"]}</td>'
+        f'<td data-col="channels_out">{b["channels_out"]}</td>'
         f'<td data-col="size">{b["size"]}</td></tr>'
         for b in view["boundaries"]
     )
     return (
         '<table class="densenet-live-table" style="border-collapse:collapse">'
-        "<thead><tr><th>where</th><th>layer</th><th>channels in</th><th>channels out</th>"
-        f"<th>feature map after</th></tr></thead><tbody>{rows}</tbody></table>"
+        "<thead><tr><th>where</th><th>layer</th><th>channels in</th>"
+        "<th>channels out</th><th>feature map after</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
     )
 
 
 def _totals_html(view: dict) -> str:
     return (
-        f'<div class="densenet-live-totals"><b>Dense Block {view["block"]}</b>, channels after each layer: '
+        '<div class="densenet-live-totals">'
+        f"<b>Dense Block {view['block']}</b>, channels after each layer: "
         f'<span data-role="layers">{", ".join(map(str, view["layers"]))}</span><br>'
-        f'<b>parameters</b>: <span data-role="params">{view["params"]:,}</span> ({_human(view["params"])}; '
-        f"{view['non_trainable']:,} of them BN moving statistics, not trainable) &nbsp; "
-        f'<b>multiply-adds per image</b>: <span data-role="macs">{view["macs"]:,}</span> '
+        f'<b>parameters</b>: <span data-role="params">{view["params"]:,}</span> '
+        f"({_human(view['params'])}; {view['non_trainable']:,} of them BN moving "
+        "statistics, not trainable) &nbsp; <b>multiply-adds per image</b>: "
+        f'<span data-role="macs">{view["macs"]:,}</span> '
         f"({_human(view['macs'])})</div>"
     )
+
+
+def _control_values(settings: dict) -> dict:
+    """What the live explorer's controls show for ``settings``: the blocks and
+    initial channels as the text a reader would type, the rest as they are."""
+    shown = {name: settings[name] for name in SETTING_NAMES}
+    shown["blocks"] = ", ".join(map(str, settings["blocks"]))
+    init = settings["init_channels"]
+    shown["init_channels"] = "2k" if init is None else str(init)
+    return shown
 
 
 class LiveExplorer:
@@ -706,88 +705,73 @@ class LiveExplorer:
         self.settings = explorer_settings(preset, **settings)
         self.plan = channel_plan(explorer_config(self.settings))
         self.block = _check_block(block, self.plan.config)
-        s = self.settings
+        shown = _control_values(self.settings)
         wide = w.Layout(width="330px")
         style = {"description_width": "110px"}
+
+        def control(widget, description, value, **kwargs):
+            """A control of the explorer's width, labelled ``description``."""
+            return widget(
+                value=value, description=description, layout=wide, style=style, **kwargs
+            )
+
+        def bounds(key):
+            """A slider's ``min`` and ``max``: the explorer's range for ``key``."""
+            return dict(zip(("min", "max"), LIMITS[key]))
+
+        on_release = dict(continuous_update=False)  # act once the reader lets go
         self.controls = dict(
-            preset=w.Dropdown(
+            preset=control(
+                w.Dropdown,
+                "preset",
+                preset,
                 options=[(v["label"], k) for k, v in PRESETS.items()],
-                value=preset,
-                description="preset",
-                layout=wide,
-                style=style,
             ),
-            growth_rate=w.IntSlider(
-                value=s["growth_rate"],
-                min=LIMITS["growth_rate"][0],
-                max=LIMITS["growth_rate"][1],
-                description="growth rate k",
-                continuous_update=False,
-                layout=wide,
-                style=style,
+            growth_rate=control(
+                w.IntSlider,
+                "growth rate k",
+                shown["growth_rate"],
+                **bounds("growth_rate"),
+                **on_release,
             ),
-            compression=w.FloatSlider(
-                value=s["compression"],
-                min=LIMITS["compression"][0],
-                max=LIMITS["compression"][1],
+            compression=control(
+                w.FloatSlider,
+                "compression θ",
+                shown["compression"],
+                **bounds("compression"),
                 step=0.01,
-                description="compression θ",
                 readout_format=".2f",
-                continuous_update=False,
-                layout=wide,
-                style=style,
+                **on_release,
             ),
-            blocks=w.Text(
-                value=", ".join(map(str, s["blocks"])),
-                description="layers per block",
-                continuous_update=False,
-                layout=wide,
-                style=style,
-            ),
-            init_channels=w.Text(
-                value="2k" if s["init_channels"] is None else str(s["init_channels"]),
-                description="initial channels",
+            blocks=control(w.Text, "layers per block", shown["blocks"], **on_release),
+            init_channels=control(
+                w.Text,
+                "initial channels",
+                shown["init_channels"],
                 placeholder="2k",
-                continuous_update=False,
-                layout=wide,
-                style=style,
+                **on_release,
             ),
             bottleneck=w.Checkbox(
-                value=s["bottleneck"],
+                value=shown["bottleneck"],
                 description="bottleneck (DenseNet-B)",
                 indent=False,
                 layout=w.Layout(width="250px"),
             ),
-            stem=w.Dropdown(
+            stem=control(
+                w.Dropdown,
+                "stem",
+                shown["stem"],
                 options=[
                     ("ImageNet: 7x7/2 conv + max pool", "imagenet"),
                     ("CIFAR: 3x3 conv", "cifar"),
                 ],
-                value=s["stem"],
-                description="stem",
-                layout=wide,
-                style=style,
             ),
-            input_size=w.IntText(
-                value=s["input_size"],
-                description="input size (px)",
-                continuous_update=False,
-                layout=wide,
-                style=style,
+            input_size=control(
+                w.IntText, "input size (px)", shown["input_size"], **on_release
             ),
-            classes=w.IntText(
-                value=s["classes"],
-                description="classes",
-                continuous_update=False,
-                layout=wide,
-                style=style,
-            ),
-            block=w.Dropdown(
-                options=self._block_options(),
-                value=self.block,
-                description="show block",
-                layout=wide,
-                style=style,
+            classes=control(w.IntText, "classes", shown["classes"], **on_release),
+            block=control(
+                w.Dropdown, "show block", self.block, options=self._block_options()
             ),
         )
         self.message = w.HTML(layout=w.Layout(min_height="1.5em"))
@@ -798,8 +782,9 @@ class LiveExplorer:
         self._busy = False
         header = w.HTML(
             "<b>Live growth-rate explorer</b> — computed by the Python kernel "
-            "(<code>dl.channel_plan</code>). It needs a running kernel (Jupyter, JupyterLab, Colab): "
-            "if moving a slider changes nothing, this is a static copy; use the kernel-free explorer instead."
+            "(<code>dl.channel_plan</code>). It needs a running kernel (Jupyter, "
+            "JupyterLab, Colab): if moving a slider changes nothing, this is a "
+            "static copy; use the kernel-free explorer instead."
         )
         c = self.controls
         self.widget = w.VBox(
@@ -889,16 +874,8 @@ class LiveExplorer:
         s, c = self.settings, self.controls
         self._busy = True
         try:
-            c["growth_rate"].value = s["growth_rate"]
-            c["compression"].value = s["compression"]
-            c["blocks"].value = ", ".join(map(str, s["blocks"]))
-            c["init_channels"].value = (
-                "2k" if s["init_channels"] is None else str(s["init_channels"])
-            )
-            c["bottleneck"].value = s["bottleneck"]
-            c["stem"].value = s["stem"]
-            c["input_size"].value = s["input_size"]
-            c["classes"].value = s["classes"]
+            for name, value in _control_values(s).items():
+                c[name].value = value
             c["block"].options = self._block_options()
             c["block"].value = self.block
         finally:
@@ -924,7 +901,8 @@ class LiveExplorer:
             self.diagram.layout.display = "none"
 
     def _ipython_display_(self):
-        # (ipywidgets 7, as on Colab, has no _repr_mimebundle_ on widgets; display works with 7 and 8.)
+        # ipywidgets 7 (as on Colab) has no _repr_mimebundle_ on widgets;
+        # display() works with 7 and 8.
         from IPython.display import display
 
         display(self.widget)

@@ -49,10 +49,8 @@ def draw_dense_block(
         else 2 * k
     )
     out = k0 + k * num_layers
-    bar_top, bar_height = (
-        -0.75,
-        BAR_HEIGHT,
-    )  # the tallest bar (the output) is bar_height high
+    # The tallest bar (the output) is bar_height high.
+    bar_top, bar_height = -0.75, BAR_HEIGHT
     if ax is None:
         _, ax = plt.subplots(figsize=dense_block_figsize(num_layers, show_inputs))
     colors = plt.get_cmap("tab10")
@@ -66,7 +64,7 @@ def draw_dense_block(
     arc_top = box_h / 2 + 0.05 + 0.5 * arc_rad(num_layers) * (1.5 * num_layers - 0.12)
 
     def stacked_bar(x, channels_from, label):
-        """A bar under position x: k_0 from x_0, then k from each of the first layers."""
+        """A bar under position x: k_0 from x_0, then k from each earlier layer."""
         y = bar_top
         for j, channels in enumerate(channels_from):
             h = bar_height * channels / out

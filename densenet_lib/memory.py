@@ -54,7 +54,8 @@ def layer_output_elements(model) -> dict:
             shape = tuple(tensor.shape)[1:]
             if any(size is None for size in shape):
                 raise ValueError(
-                    f"model: layer {layer.name!r} has output shape {tuple(tensor.shape)}; "
+                    f"model: layer {layer.name!r} has output shape "
+                    f"{tuple(tensor.shape)}; "
                     "count feature maps on a model built with a fixed input size"
                 )
             total += math.prod(shape)
@@ -109,9 +110,8 @@ def dense_block_elements(
     if count == "concatenations":
         return concatenations * area
     inputs = L * k0 + k * L * (L - 1) // 2  # sum of c_l
-    per_layer_extra = k + (
-        12 * k if bottleneck else 0
-    )  # the 3x3 conv; Conv1x1, BN, ReLU at 4k
+    # The 3x3 conv's k; with a bottleneck, its Conv1x1, BN and ReLU at 4k each.
+    per_layer_extra = k + (12 * k if bottleneck else 0)
     return (concatenations + 2 * inputs + L * per_layer_extra) * area
 
 

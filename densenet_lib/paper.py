@@ -25,7 +25,10 @@ TABLE1_BLOCKS = {
     201: (6, 12, 48, 32),
     264: (6, 12, 64, 48),
 }
-"""Table 1: the ``[1x1 conv, 3x3 conv] x n`` repeat counts of Dense Blocks 1-4, by network name."""
+"""Table 1: the ``[1x1 conv, 3x3 conv] x n`` repeat counts of Dense Blocks 1-4.
+
+Keyed by the network's name (DenseNet-121 is ``121``).
+"""
 
 
 @dataclass(frozen=True)
@@ -187,7 +190,10 @@ TABLE2 = (
         None,
     ),
 )
-"""Table 2's six DenseNet rows; ``preset`` names the matching ``densenet_lib.CIFAR_PRESETS`` entry."""
+"""Table 2's six DenseNet rows.
+
+``preset`` names the matching ``densenet_lib.CIFAR_PRESETS`` entry.
+"""
 
 TABLE2_DATASETS = {
     "c10": "C10",
@@ -200,7 +206,10 @@ TABLE2_DATASETS = {
 
 
 def table2(preset: str) -> Table2Row:
-    """The Table 2 row of a ``densenet_lib.CIFAR_PRESETS`` name, e.g. ``"densenet_bc100_k12"``."""
+    """The Table 2 row of a ``densenet_lib.CIFAR_PRESETS`` name.
+
+    E.g. ``table2("densenet_bc100_k12")``.
+    """
     for row in TABLE2:
         if row.preset == preset:
             return row

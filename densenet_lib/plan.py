@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .config import DenseNetConfig, compressed_channels, spatial_after_stem
+from .config import (
+    DenseNetConfig,
+    compressed_channels,
+    spatial_after_stem,
+    spatial_after_stem_conv,
+    spatial_after_transition,
+)
 
 
 @dataclass(frozen=True)
@@ -131,8 +137,8 @@ def channel_plan(config: DenseNetConfig | None = None, **kwargs) -> ChannelPlan:
     # Stem.
     c = config.stem_channels
     if config.stem == "imagenet":
-        conv_h = None if height is None else (height - 1) // 2 + 1
-        conv_w = None if width is None else (width - 1) // 2 + 1
+        conv_h = spatial_after_stem_conv(height, config.stem)
+        conv_w = spatial_after_stem_conv(width, config.stem)
         bn, bn_fixed = _bn(c)
         params, fixed = 49 * c_in * c + bn, bn_fixed
         macs = _times(_area(conv_h, conv_w), 49 * c_in * c)
@@ -181,8 +187,8 @@ def channel_plan(config: DenseNetConfig | None = None, **kwargs) -> ChannelPlan:
             c_out = compressed_channels(c, config.compression)
             bn, fixed = _bn(c)
             macs = _times(area, c * c_out)
-            height = None if height is None else height // 2
-            width = None if width is None else width // 2
+            height = spatial_after_transition(height)
+            width = spatial_after_transition(width)
             rows.append(
                 PlanRow(
                     f"pool{stage}_pool",

@@ -32,7 +32,10 @@ def gpu_count() -> int:
 
 @dataclass(frozen=True)
 class Profile:
-    """The active profile: ``name`` is ``"quick"`` or ``"full"``; ``reason`` says why."""
+    """The active profile.
+
+    ``name`` is ``"quick"`` or ``"full"``; ``reason`` says why.
+    """
 
     name: str
     reason: str
@@ -46,7 +49,10 @@ class Profile:
         return full if self.is_full else quick
 
     def announce(self, data: str) -> Profile:
-        """Print which profile runs and what data it uses (every chapter's first output)."""
+        """Print which profile runs and what data it uses.
+
+        This is every chapter's first output.
+        """
         print(self)
         print(f"Data: {data}")
         return self
@@ -89,8 +95,9 @@ def record_metrics(**metrics) -> None:
             stored = json.load(f)
     except (OSError, ValueError):
         stored = {}
+    # NumPy scalars as plain numbers.
     stored.update(
         {k: v.item() if hasattr(v, "item") else v for k, v in metrics.items()}
-    )  # NumPy scalars
+    )
     with open(path, "w") as f:
         json.dump(stored, f, indent=1)

@@ -22,18 +22,22 @@ import numpy as np
 
 from . import paper
 from .data import ImageData
-from .training import Recipe, fit, steps_per_epoch  # noqa: F401 (steps_per_epoch: for the chapter)
+from .training import Recipe, fit
+from .training import steps_per_epoch as steps_per_epoch  # re-exported for chapter 5
 
 MODEL_FILE = "model.keras"
 HISTORY_FILE = "history.json"
 BACKUP_FOLDER = "backup"
 
-# Which Table 2 column a run on a data set is comparable with, without / with augmentation.
+# Which Table 2 column a run on a data set is comparable with, without / with
+# data augmentation.
 _TABLE2_COLUMNS = {"cifar10": ("c10", "c10_plus"), "cifar100": ("c100", "c100_plus")}
 
 
 def learning_rates(recipe: Recipe) -> np.ndarray:
-    """The learning rate of each epoch of ``recipe`` (shape ``(recipe.epochs,)``; index 0 is the first epoch).
+    """The learning rate of each epoch of ``recipe``.
+
+    Shape ``(recipe.epochs,)``; index 0 is the first epoch.
 
     Read off the recipe's own schedule in the middle of each epoch.
     """
@@ -85,7 +89,7 @@ def _history_dict(history) -> dict:
 def train_or_load(
     build_model, data: ImageData, recipe: Recipe, folder, **fit_kwargs
 ) -> Run:
-    """Train with :func:`densenet_lib.training.fit`, or load the run if it finished before.
+    """Train with :func:`densenet_lib.training.fit`, or load the finished run.
 
     ``folder`` holds one run: ``backup/`` while it trains (fit resumes from it
     after an interruption), then ``model.keras`` and ``history.json`` once it
@@ -99,12 +103,14 @@ def train_or_load(
         saved = json.loads(history_path.read_text())
         if saved["data"] != data.name or saved["epochs"] != recipe.epochs:
             raise ValueError(
-                f"{folder} holds a finished run of {saved['epochs']} epochs on {saved['data']!r}, "
-                f"not {recipe.epochs} epochs on {data.name!r}: choose another folder or delete it"
+                f"{folder} holds a finished run of {saved['epochs']} epochs on "
+                f"{saved['data']!r}, not {recipe.epochs} epochs on {data.name!r}: "
+                "choose another folder or delete it"
             )
         model = keras.saving.load_model(model_path, compile=False)
         print(
-            f"{model.name}: loaded the finished run in {folder} (delete the folder to train again)"
+            f"{model.name}: loaded the finished run in {folder} "
+            "(delete the folder to train again)"
         )
         return Run(
             model.name, model.count_params(), data.name, recipe, saved["history"], model
@@ -144,21 +150,30 @@ def paper_error(model_name: str, data_name: str, augment: bool) -> float | None:
 
 
 def html_table(header, rows):
-    """A small HTML table (``IPython.display.HTML``) from a header and rows of cells, for notebooks."""
+    """A small HTML table (``IPython.display.HTML``) for notebooks.
+
+    ``header``: the column headings; ``rows``: rows of cells.
+    """
     from IPython.display import HTML
 
     pad = 'style="padding: 2px 10px"'
-    cells = lambda tag, row: "".join(f"<{tag} {pad}>{cell}</{tag}>" for cell in row)  # noqa: E731
+
+    def cells(tag, row):
+        return "".join(f"<{tag} {pad}>{cell}</{tag}>" for cell in row)
+
     head = f"<thead><tr>{cells('th', header)}</tr></thead>"
     body = "".join(f"<tr>{cells('td', row)}</tr>" for row in rows)
     return HTML(f"<table>{head}<tbody>{body}</tbody></table>")
 
 
 def results_table(runs) -> str:
-    """A text table of ``runs``: parameters, data, epochs, final test error (%), and the
-    paper's Table 2 error (after 300 epochs) of the same network on the same data, where
-    there is one ("-" for a network Table 2 does not list, "not in the paper" for data it
-    did not use)."""
+    """A text table of ``runs``.
+
+    Parameters, data, epochs, final test error (%), and the paper's Table 2
+    error (after 300 epochs) of the same network on the same data, where there
+    is one ("-" for a network Table 2 does not list, "not in the paper" for
+    data it did not use).
+    """
     header = (
         f"{'model':<18} {'params':>8} {'data':<8} {'epochs':>6} {'error':>7}  Table 2"
     )
@@ -201,18 +216,16 @@ def plot_learning_curves(runs, axes=None):
         )
     recipe = runs[0].recipe
     for ax in axes:
-        for fraction in recipe.lr_drops:
-            ax.axvline(
-                int(round(fraction * recipe.epochs)) + 0.5,
-                color="gray",
-                lw=0.8,
-                ls="--",
-            )
+        # Between the last epoch at the old rate and the first at the new one
+        # (drop_epochs are 0-based, the x axis counts epochs from 1).
+        for epoch in recipe.drop_epochs:
+            ax.axvline(epoch + 0.5, color="gray", lw=0.8, ls="--")
         ax.set_xlabel("epoch (dashed: learning rate / 10)")
     loss_ax.set(
         ylabel="training loss (incl. weight decay)", yscale="log", title="Training loss"
     )
-    # Logarithmic above 1 %, so that the last epochs' errors stay apart; linear below (an error can be 0).
+    # Logarithmic above 1 %, so that the last epochs' errors stay apart; linear
+    # below (an error can be 0).
     error_ax.set_yscale("symlog", linthresh=1.0, linscale=0.5)
     error_ax.set(
         ylabel="test error, % (log scale above 1 %)",

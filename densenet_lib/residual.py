@@ -12,7 +12,7 @@ import keras
 from keras import layers
 
 from .config import check_choice, check_input_shape, check_int
-from .dense_block import batch_norm, classifier_dtype
+from .layers_common import batch_norm, bn_relu, classifier
 
 SHORTCUTS = ("auto", "identity", "projection", None)
 
@@ -55,18 +55,10 @@ def residual_block(
         )(y)
 
     if preactivation:  # BN-ReLU-Conv, twice; nothing after the addition
-        y = layers.Activation("relu", name=f"{name}_1_relu")(
-            batch_norm(f"{name}_1_bn")(x)
-        )
-        y = conv(y, 3, 1, stride)
-        y = layers.Activation("relu", name=f"{name}_2_relu")(
-            batch_norm(f"{name}_2_bn")(y)
-        )
-        y = conv(y, 3, 2)
+        y = conv(bn_relu(x, f"{name}_1_"), 3, 1, stride)
+        y = conv(bn_relu(y, f"{name}_2_"), 3, 2)
     else:  # Conv-BN-ReLU, Conv-BN, add, ReLU
-        y = layers.Activation("relu", name=f"{name}_1_relu")(
-            batch_norm(f"{name}_1_bn")(conv(x, 3, 1, stride))
-        )
+        y = bn_relu(conv(x, 3, 1, stride), f"{name}_1_")
         y = batch_norm(f"{name}_2_bn")(conv(y, 3, 2))
     if shortcut == "projection":
         x = conv(x, 1, 0, stride)
@@ -100,7 +92,8 @@ def ResNetCIFAR(
     n, rest = divmod(depth - 2, 6)
     if rest or n < 1:
         raise ValueError(
-            f"depth must have the form 6n + 2 with n >= 1 (8, 14, 20, 32, 56, ...), got {depth}"
+            "depth must have the form 6n + 2 with n >= 1 (8, 14, 20, 32, 56, ...), "
+            f"got {depth}"
         )
     check_int("classes", classes)
     input_shape = check_input_shape(input_shape)
@@ -118,7 +111,7 @@ def ResNetCIFAR(
         name="conv1_conv",
     )(inputs)
     if not preactivation:
-        x = layers.Activation("relu", name="conv1_relu")(batch_norm("conv1_bn")(x))
+        x = bn_relu(x, "conv1_")
     for s, filters in enumerate(widths):
         for b in range(n):
             stride = 2 if s > 0 and b == 0 else 1
@@ -131,15 +124,10 @@ def ResNetCIFAR(
                 preactivation=preactivation,
             )
     if preactivation:
-        x = layers.Activation("relu", name="relu")(batch_norm("bn")(x))
+        x = bn_relu(x, "")
     x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
     if include_top:
-        x = layers.Dense(
-            classes,
-            activation=classifier_activation,
-            name="predictions",
-            dtype=classifier_dtype(),
-        )(x)
+        x = classifier(x, classes, classifier_activation)
     kind = "plain" if plain else "resnet"
     return keras.Model(inputs, x, name=name or f"{kind}{depth}")
 

@@ -40,7 +40,10 @@ from .data import ImageData, augmentation
 
 
 def steps_per_epoch(examples: int, batch_size: int) -> int:
-    """Batches in one epoch; the last one may be smaller (``ceil(examples / batch_size)``)."""
+    """Batches in one epoch: ``ceil(examples / batch_size)``.
+
+    The last one may be smaller.
+    """
     return math.ceil(examples / batch_size)
 
 
@@ -70,7 +73,8 @@ class Recipe:
             raise ValueError(f"weight_decay must be >= 0, got {self.weight_decay!r}")
         if not all(0 < f < 1 for f in self.lr_drops):
             raise ValueError(
-                f"lr_drops must be fractions of the epochs in (0, 1), got {self.lr_drops!r}"
+                "lr_drops must be fractions of the epochs in (0, 1), "
+                f"got {self.lr_drops!r}"
             )
         if self.dropout is not None and not 0 <= self.dropout < 1:
             raise ValueError(f"dropout must be None or in [0, 1), got {self.dropout!r}")
@@ -79,7 +83,10 @@ class Recipe:
 
     @property
     def dropout_rate(self) -> float:
-        """``dropout`` if set, else the paper's rule (Sec. 4.2): 0.2 without augmentation, none with it."""
+        """``dropout`` if set, else the paper's rule (Sec. 4.2).
+
+        That is 0.2 without data augmentation, none with it.
+        """
         if self.dropout is not None:
             return self.dropout
         return 0.0 if self.augment else 0.2
@@ -89,11 +96,16 @@ class Recipe:
 
     @property
     def drop_epochs(self) -> list:
-        """The (0-based) epochs that start with a learning rate divided by 10 again: [150, 225] for 300 epochs."""
+        """The (0-based) epochs that start with the learning rate divided by 10.
+
+        ``[150, 225]`` for 300 epochs.
+        """
         return [int(round(f * self.epochs)) for f in self.lr_drops]
 
     def learning_rate_schedule(self, steps_per_epoch: int):
-        """Piecewise constant: lr, lr/10 after ``lr_drops[0]`` of the epochs, lr/100 after ``lr_drops[1]``.
+        """Piecewise constant: lr, then lr/10 and lr/100 at :attr:`drop_epochs`.
+
+        lr/10 after ``lr_drops[0]`` of the epochs, lr/100 after ``lr_drops[1]``.
 
         The optimizer's step counter is 0 during the first step, and Keras keeps
         ``values[i]`` while ``step <= boundaries[i]``: the boundary is the last
@@ -112,7 +124,10 @@ class Recipe:
 
 
 PAPER_RECIPE = Recipe()
-"""300 epochs, as in the paper: about 13 hours for DenseNet-BC (L=100, k=12) on one modern GPU."""
+"""300 epochs, as in the paper.
+
+About 13 hours for DenseNet-BC (L=100, k=12) on one modern GPU.
+"""
 
 SHORT_GPU_RECIPE = Recipe(epochs=40)
 """A 40-epoch version of the same schedule (drops at epochs 20 and 30) for a Colab GPU
@@ -122,7 +137,8 @@ instead of the paper's 95.5 % — an estimate, to be confirmed by a full-profile
 
 def apply_weight_decay(model: keras.Model, weight_decay: float) -> keras.Model:
     """Coupled weight decay as in the paper's Torch code: an L2 penalty
-    ``weight_decay / 2 * ||w||^2`` on every trainable variable (kernels, biases, BN γ/β)."""
+    ``weight_decay / 2 * ||w||^2`` on every trainable variable (kernels,
+    biases, BN γ/β)."""
     regularizer = keras.regularizers.L2(weight_decay / 2) if weight_decay else None
     for variable in model.trainable_variables:
         variable.regularizer = regularizer
@@ -182,7 +198,8 @@ class ImageBatches(keras.utils.PyDataset):
         rows = order[index * self.batch_size : (index + 1) * self.batch_size]
         x, y = self.x[rows], self.y[rows]
         if self.augmenter is not None:
-            # Reseed the crop and flip from (seed, epoch, batch) so a resumed run replays them.
+            # Reseed the crop and flip from (seed, epoch, batch) so that a
+            # resumed run replays them.
             seed = int(
                 np.random.default_rng([self.seed, self.epoch, index]).integers(2**31)
             )
@@ -230,7 +247,9 @@ def fit(
     verbose="auto",
     callbacks=(),
 ):
-    """Train ``build_model(dropout_rate=...)`` on ``data`` with ``recipe``; return (model, history).
+    """Train ``build_model(dropout_rate=...)`` on ``data`` with ``recipe``.
+
+    Returns ``(model, history)``.
 
     ``data`` is normalized already (``ImageData.normalized()``). ``backup_dir``:
     where the run backs itself up each epoch and resumes from after an

@@ -11,7 +11,7 @@ from __future__ import annotations
 from keras import layers
 
 from .config import compressed_channels
-from .dense_block import batch_norm
+from .layers_common import bn_relu
 
 
 def transition_block(x, compression: float, name: str, dropout_rate: float = 0.0):
@@ -20,8 +20,7 @@ def transition_block(x, compression: float, name: str, dropout_rate: float = 0.0
     Shapes: (batch, h, w, c) -> (batch, floor(h / 2), floor(w / 2), floor(theta * c)).
     """
     channels = compressed_channels(x.shape[-1], compression)
-    x = batch_norm(f"{name}_bn")(x)
-    x = layers.Activation("relu", name=f"{name}_relu")(x)
+    x = bn_relu(x, f"{name}_")
     x = layers.Conv2D(channels, 1, use_bias=False, name=f"{name}_conv")(x)
     if dropout_rate:
         x = layers.Dropout(dropout_rate, name=f"{name}_drop")(x)

@@ -13,16 +13,22 @@ import os
 import keras
 import numpy as np
 
+from .variants import ImageNetVariant, imagenet_weights_label
+
+
+def _weighted_layers(model: keras.Model) -> dict:
+    """The layers of ``model`` that hold weights, by name."""
+    return {layer.name: layer for layer in model.layers if layer.weights}
+
 
 def transfer_weights(source: keras.Model, target: keras.Model) -> int:
-    """Copy every weighted layer of ``source`` into the layer of the same name in ``target``.
+    """Copy every weighted layer of ``source`` into its namesake in ``target``.
 
     Returns the number of layers copied. Raises ``ValueError`` when a
     weighted layer of either model has no twin of the same name in the other,
     or when the shapes differ, so a silent partial copy cannot happen.
     """
-    weighted = lambda model: {l.name: l for l in model.layers if l.weights}  # noqa: E731
-    src, dst = weighted(source), weighted(target)
+    src, dst = _weighted_layers(source), _weighted_layers(target)
     if set(src) != set(dst):
         only_src = sorted(set(src) - set(dst))[:5]
         only_dst = sorted(set(dst) - set(src))[:5]
@@ -42,27 +48,26 @@ def transfer_weights(source: keras.Model, target: keras.Model) -> int:
     return len(src)
 
 
-IMAGENET_WEIGHTS = {
-    121: "DenseNet121",
-    169: "DenseNet169",
-    201: "DenseNet201",
-}
-"""The keras.applications models whose ImageNet weights our presets can load."""
+def check_weights(
+    weights, variant: ImageNetVariant, include_top: bool, classes: int
+) -> None:
+    """Raise ``ValueError`` unless ``weights`` can be loaded into ``variant``.
 
-
-def check_weights(weights, depth: int, include_top: bool, classes: int) -> None:
-    """Raise ``ValueError`` unless ``weights`` can be loaded into DenseNet-``depth``."""
+    ``weights``: ``None``, ``"imagenet"`` (for the variants with a
+    keras.applications twin) or the path of an existing ``.weights.h5`` file.
+    """
     if weights is None:
         return
     if weights == "imagenet":
-        if depth not in IMAGENET_WEIGHTS:
+        if not variant.has_imagenet_weights:
             raise ValueError(
-                "weights='imagenet' exists for DenseNet-121/169/201 only, "
-                f"not DenseNet-{depth}"
+                f"weights='imagenet' exists for {imagenet_weights_label()} only "
+                f"(keras.applications' models), not {variant.label}"
             )
         if include_top and classes != 1000:
             raise ValueError(
-                f"weights='imagenet' with include_top=True needs classes=1000, got {classes}"
+                "weights='imagenet' with include_top=True needs classes=1000, "
+                f"got {classes}"
             )
     elif not (isinstance(weights, (str, os.PathLike)) and os.path.exists(weights)):
         raise ValueError(
@@ -71,17 +76,19 @@ def check_weights(weights, depth: int, include_top: bool, classes: int) -> None:
         )
 
 
-def load_weights(model: keras.Model, weights, depth: int, include_top: bool) -> None:
+def load_weights(
+    model: keras.Model, weights, variant: ImageNetVariant, include_top: bool
+) -> None:
     """Load checked ``weights`` (see :func:`check_weights`) into an ImageNet DenseNet.
 
-    ``"imagenet"`` builds the matching ``keras.applications`` model with its
+    ``"imagenet"`` builds ``variant``'s keras.applications model with its
     ImageNet weights (downloaded once to ``~/.keras``) and copies them in by
     layer name; a path is read with ``model.load_weights``.
     """
     if weights != "imagenet":
         model.load_weights(weights)
         return
-    reference = getattr(keras.applications, IMAGENET_WEIGHTS[depth])(
+    reference = getattr(keras.applications, variant.keras_application)(
         weights="imagenet",
         include_top=include_top,
         input_shape=tuple(model.input_shape[1:]),
@@ -103,6 +110,5 @@ def random_weights(model: keras.Model, seed: int = 0) -> list:
         raise ValueError(f"model must be a keras.Model, got {type(model).__name__}")
     rng = np.random.default_rng(seed)
     return [
-        rng.uniform(0.5, 1.5, tuple(w.shape)).astype(w.dtype)
-        for w in model.weights
+        rng.uniform(0.5, 1.5, tuple(w.shape)).astype(w.dtype) for w in model.weights
     ]

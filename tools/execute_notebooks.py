@@ -23,7 +23,7 @@ from tools import notebooks
 
 
 def select(names: list[str], everything: bool, profile: str) -> list[Path]:
-    """The notebooks to run: those named (by number, stem or path), all, or the stale."""
+    """The notebooks to run: those named (number, stem or path), all, or the stale."""
     chapters = notebooks.chapter_notebooks()
     if everything:
         return chapters
@@ -60,7 +60,7 @@ def main(argv=None) -> int:
         print(f"Every chapter's outputs are current (profile {profile}).")
     for path in paths:
         seconds = notebooks.execute(path, profile)
-        print(f"{path.name}: executed in {seconds:.0f} s ({profile} profile)", flush=True)
+        print(f"{path.name}: executed in {seconds:.0f} s ({profile})", flush=True)
     return 0
 
 

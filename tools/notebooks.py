@@ -75,7 +75,7 @@ def is_current(nb, profile: str, library: str | None = None) -> bool:
 
 
 def current_profile_name() -> str:
-    """The profile a chapter's kernel will choose (``DENSENET_PROFILE``, else by GPU)."""
+    """The profile a chapter's kernel chooses (``DENSENET_PROFILE``, else by GPU)."""
     from densenet_lib.profiles import current_profile
 
     return current_profile().name
@@ -149,5 +149,5 @@ def pair_differences(text_nb, ipynb_nb) -> list[str]:
     for i, (a, b) in enumerate(zip(text, stored)):
         for what, x, y in zip(("type", "source", "tags"), a, b):
             if x != y:
-                problems.append(f"cell {i}: the {what} differs ({x!r:.60} != {y!r:.60})")
+                problems.append(f"cell {i}: the {what} differs: {x!r:.60} vs {y!r:.60}")
     return problems

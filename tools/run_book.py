@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class GpuMemoryPeak:
-    """Polls nvidia-smi in a thread; ``peak_mib`` is the highest total memory.used seen."""
+    """Polls nvidia-smi in a thread; ``peak_mib``: the highest total memory.used."""
 
     def __init__(self, interval: float = 0.5):
         self.interval, self.peak_mib = interval, None
@@ -80,7 +80,8 @@ def run_notebook(path: Path, profile: str, out_dir: Path, timeout: int) -> dict:
         try:
             notebooks.run(nb, path.parent, timeout)
         except Exception as error:  # report the failing cell, go on with the next
-            last_line = str(error).strip().splitlines()[-1][:200]
+            lines = str(error).strip().splitlines() or [""]
+            last_line = lines[-1][:200]
             status = f"failed: {type(error).__name__}: {last_line}"
     seconds = time.perf_counter() - start
     out_dir.mkdir(parents=True, exist_ok=True)

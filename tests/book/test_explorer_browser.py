@@ -20,12 +20,18 @@ import densenet_lib as dl
 from densenet_lib import explorer as ex
 
 ROOT = Path(__file__).resolve().parents[2]
+CASES = json.loads(
+    (ROOT / "tests" / "unit" / "explorer_cases.json").read_text(encoding="utf-8")
+)
 PAGE = "chapters/06_growth_rate_explorer.html"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
 def test_vendored_javascript_is_in_place():
-    """`make vendor-js` (run by `make book` and `make test`) fills _vendor/ from package-lock.json."""
+    """`make vendor-js` (run by `make book` and `make test`) fills _vendor/.
+
+    At the versions in package-lock.json.
+    """
     for path in (
         "requirejs/require.js",
         "widgets/embed-amd.js",
@@ -52,7 +58,8 @@ def test_built_pages_load_nothing_from_a_cdn(built_book):
                 assert not re.match(r"(https?:)?//", url.group(1)), (
                     f"{page.name} loads {url.group(1)}"
                 )
-        # Host names, not letters inside base64 data: cdn.x, cdnjs.x, unpkg.com, jsdelivr.net.
+        # Host names, not letters inside base64 data: cdn.x, cdnjs.x, unpkg.com,
+        # jsdelivr.net.
         found = re.findall(
             r".{0,60}(?:\bcdn[\w-]*\.[a-z]|\bunpkg\.com|\bjsdelivr\.net).{0,60}",
             text,
@@ -150,7 +157,8 @@ def test_static_explorer_follows_the_sliders_offline(book_page):
     root.locator("[data-role=k-range]").fill("40")
     assert_matches_library(root, growth_rate=40)
 
-    # The compression slider: 0.50 -> 0.29 in 21 steps of 0.01 (floor(θ·c) with θ = 0.29).
+    # The compression slider: 0.50 -> 0.29 in 21 steps of 0.01 (floor(θ·c) with
+    # θ = 0.29).
     theta = move_slider(root, "theta-range", "ArrowLeft", 21)
     assert theta == "0.29"
     got = assert_matches_library(root, growth_rate=40, compression=0.29)
@@ -177,42 +185,65 @@ def test_static_explorer_follows_the_sliders_offline(book_page):
     tab.check_clean()
 
 
+# Where a reader types each setting, and which text a number box (type=number)
+# accepts at all: the cases whose text it does not are left to the unit tests.
+BOXES = dict(
+    growth_rate="k",
+    compression="theta",
+    blocks="blocks",
+    init_channels="init",
+    input_size="size",
+    classes="classes",
+)
+NUMBER_BOXES = {"k", "theta", "size", "classes"}
+HTML_NUMBER = re.compile(r"(-?(\d+(\.\d+)?|\.\d+)([eE][-+]?\d+)?)?")
+
+
+def as_typed(value) -> str:
+    """A setting as a reader types it into its box."""
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return "2k" if value is None else str(value)
+
+
+def typeable(case) -> bool:
+    """One value typed into a box that accepts the text (explorer_cases.json)."""
+    if len(case["raw"]) != 1:
+        return False
+    ((key, text),) = case["raw"].items()
+    role = BOXES.get(key)
+    return role is not None and (
+        role not in NUMBER_BOXES or HTML_NUMBER.fullmatch(text) is not None
+    )
+
+
 def test_static_explorer_clamps_or_refuses_typed_values(book_page):
     tab = book_page()
     root = tab.page.locator(".densenet-explorer").first
     tab.page.wait_for_selector(".densenet-explorer[data-ready=true]")
 
-    def type_into(role, text):
-        box = root.locator(f"[data-role={role}]")
+    def type_into(key, text):
+        box = root.locator(f"[data-role={BOXES[key]}]")
         box.fill(text)
         box.press("Enter")
         return shown(root)
 
-    got = type_into("k", "100")
-    assert "growth rate k: 100 is outside 1–64; using 64." in got["message"]
-    assert root.locator("[data-role=k-range]").input_value() == "64"
-    assert_matches_library(root, growth_rate=64)
-    got = type_into("theta", "5")
-    assert "compression θ: 5 is outside 0.1–1; using 1." in got["message"]
-    assert_matches_library(root, compression=1)
-    before = shown(root)["settings"]["blocks"]
-    got = type_into("blocks", "6, x")
-    assert (
-        "is not a list of whole numbers" in got["message"]
-        and got["settings"]["blocks"] == before
-    )
-    got = type_into("size", "3")
-    assert "input size: 3 is outside" in got["message"]
-    assert_matches_library(root, input_size=dl.min_input_size("cifar", 3))
-    got = type_into("init", "-5")
-    assert "initial channels: -5 is outside" in got["message"]
-    assert_matches_library(root, init_channels=1)
-    type_into("blocks", "1, 1")
-    type_into("k", "1")
-    got = type_into("theta", "0.1")  # 2 channels -> floor(0.2) = 0: refused whole
-    assert "refused: compression 0.1 leaves 0 channels" in got["message"]
-    assert got["settings"]["compression"] == 1
-    got = type_into("k", "3")
+    cases = [case for case in CASES["clamp"] if typeable(case)]
+    assert len(cases) >= 20
+    for case in cases:
+        root.locator("[data-role=preset]").select_option(case["preset"])
+        for key, value in case.get("previous", {}).items():
+            type_into(key, as_typed(value))
+        ((key, text),) = case["raw"].items()
+        got = type_into(key, text)
+        lines = [line for line in got["message"].splitlines() if line.strip()]
+        assert lines == case["messages"], case
+        previous = ex.explorer_settings(case["preset"], **case.get("previous", {}))
+        expected = dict(previous, **case["settings"])
+        assert_matches_library(root, **expected)
+        k = root.locator("[data-role=k-range]").input_value()
+        assert k == str(expected["growth_rate"])  # the slider follows the box
+    got = type_into("growth_rate", "3")  # a valid change clears the message
     assert got["message"] == ""
     assert root.locator("[data-role=message]").is_hidden()
     root.screenshot(path=str(ARTIFACTS.joinpath("static-explorer-clamped.png")))
@@ -222,7 +253,8 @@ def test_static_explorer_clamps_or_refuses_typed_values(book_page):
 def test_widget_snapshot_and_equations_render_from_the_book_itself(book_page):
     tab = book_page()
     page = tab.page
-    # The live explorer's saved widgets, drawn by the vendored embed manager (not a blank box).
+    # The live explorer's saved widgets, drawn by the vendored embed manager (not a
+    # blank box).
     page.wait_for_selector(".widget-slider", timeout=30000)
     assert page.locator(".widget-slider").count() >= 2
     assert page.locator(".jupyter-widgets img").count() >= 1
@@ -239,7 +271,10 @@ def test_widget_snapshot_and_equations_render_from_the_book_itself(book_page):
 
 
 def test_every_static_explorer_in_the_book_starts(book_page, built_book):
-    """Any page that embeds the static explorer (this chapter, the Dense Block chapter, ...)."""
+    """Any page that embeds the static explorer.
+
+    This chapter, the Dense Block chapter, ...
+    """
     pages = [
         p
         for p in sorted(built_book.rglob("*.html"))
@@ -270,5 +305,6 @@ def test_stored_static_explorers_carry_the_current_explorer_js():
                 markup = "".join(output.get("data", {}).get("text/html", ""))
                 if 'class="densenet-explorer' in markup:
                     assert current in markup, (
-                        f"{path.name}: stale explorer.js in a stored output; re-execute it"
+                        f"{path.name}: stale explorer.js in a stored output; "
+                        "re-execute it"
                     )

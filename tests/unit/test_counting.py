@@ -64,11 +64,12 @@ def test_cifar_densenets_match_the_channel_plan(preset):
     assert macs == dl.channel_plan(config).macs == reference_macs(model)
 
 
-def test_densenet121_matches_plan_stage_by_stage_and_keras_applications():
-    config = dl.imagenet_config(121, input_shape=(64, 64, 3))
-    plan = dl.channel_plan(config)
-    ours = dl.build_densenet(config)
-    ref = keras.applications.DenseNet121(weights=None, input_shape=(64, 64, 3))
+def test_densenet121_matches_plan_stage_by_stage_and_keras_applications(
+    imagenet_models,
+):
+    plan = dl.channel_plan(dl.imagenet_config(121))
+    ours = imagenet_models.ours(121)
+    ref = imagenet_models.keras_applications(121)
     assert counting.model_macs(ours) == plan.macs == counting.model_macs(ref)
 
     stages = counting.stage_summary(ours)
@@ -100,22 +101,15 @@ def test_densenet121_matches_plan_stage_by_stage_and_keras_applications():
         by_stage[key] = (params + row.params, macs + row.macs)
     assert {s.stage: (s.params, s.macs) for s in stages} == by_stage
     assert stages[-1].output_shape == (1000,)
-    assert (
-        stages[1].layers == 6 * 7
-    )  # 6 dense layers of BN, ReLU, conv, BN, ReLU, conv, concat
+    # 6 dense layers of BN, ReLU, conv, BN, ReLU, conv, concat.
+    assert stages[1].layers == 6 * 7
 
 
 def test_resnet50_stages_and_independent_count():
     model = keras.applications.ResNet50(weights=None, input_shape=(64, 64, 3))
     stages = counting.stage_summary(model)
-    assert [s.stage for s in stages] == [
-        "stem",
-        "conv2",
-        "conv3",
-        "conv4",
-        "conv5",
-        "head",
-    ]
+    resnet_stages = ["stem", "conv2", "conv3", "conv4", "conv5", "head"]
+    assert [s.stage for s in stages] == resnet_stages
     assert sum(s.params for s in stages) == model.count_params()
     assert (
         sum(s.macs for s in stages)
@@ -177,8 +171,13 @@ def test_bad_input_raises_value_error_naming_the_parameter():
 
 
 def test_paper_tables_agree_with_the_library_presets():
-    assert paper.TABLE1_BLOCKS == dl.IMAGENET_BLOCKS
-    assert dl.imagenet_config(121).growth_rate == paper.TABLE1_GROWTH_RATE
+    table1 = {d: v for d, v in dl.IMAGENET_VARIANTS.items() if v.in_table1}
+    assert {d: v.blocks for d, v in table1.items()} == paper.TABLE1_BLOCKS
+    for depth, variant in table1.items():
+        assert variant.growth_rate == paper.TABLE1_GROWTH_RATE
+        assert variant.init_channels == 2 * paper.TABLE1_GROWTH_RATE  # Sec. 3
+        assert (variant.bottleneck, variant.compression) == (True, 0.5)  # BC
+        assert dl.imagenet_config(depth).growth_rate == paper.TABLE1_GROWTH_RATE
     rows = [r for r in paper.TABLE1_ROWS if r.kind == "dense_block"]
     assert [r.blocks_index for r in rows] == [0, 1, 2, 3]
     assert {r.preset for r in paper.TABLE2} == set(dl.CIFAR_PRESETS)

@@ -16,7 +16,8 @@ def test_digits_are_32x32x3_and_stratified():
         and d.x_train.max() <= 255
     )
     assert set(np.unique(d.y_test)) == set(range(10))
-    # Upsampling keeps the picture: averaging 4x4 patches gives back the 8x8 digit's layout.
+    # Upsampling keeps the picture: averaging 4x4 patches gives back the 8x8
+    # digit's layout.
     assert np.corrcoef(d.x_train[0, ..., 0].ravel(), d.x_train[0, ..., 1].ravel())[
         0, 1
     ] == pytest.approx(1)

@@ -1,10 +1,11 @@
 """Our DenseNet-121/169/201 *are* keras.applications' (names, parameters,
-outputs), and the CIFAR presets have the paper's Table 2 parameter counts."""
+outputs), DenseNet-121/161/169/201 have torchvision's parameter counts, and the
+CIFAR presets have the paper's Table 2 parameter counts."""
 
 import keras
 import numpy as np
 import pytest
-from conftest import random_images
+from conftest import random_images, weight_count
 
 import densenet_lib as dl
 
@@ -16,24 +17,45 @@ REFERENCES = {
 
 
 def named_layers(model):
-    # keras.applications leaves its two ZeroPadding2D layers unnamed; they hold no weights.
+    # keras.applications leaves its two ZeroPadding2D layers unnamed; they hold no
+    # weights.
     return {
         l.name for l in model.layers if not isinstance(l, keras.layers.ZeroPadding2D)
     }
 
 
-def test_densenet121_has_the_published_parameter_counts():
-    # keras.applications.DenseNet121(weights=None): 8,062,504 total, 7,978,856 trainable.
-    model = dl.DenseNet121()
+def test_densenet121_has_the_published_parameter_counts(imagenet_models):
+    # keras.applications.DenseNet121(weights=None): 8,062,504 total, 7,978,856
+    # trainable.
+    model = imagenet_models.ours(121)
     assert model.count_params() == 8_062_504
-    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
-    assert trainable == 7_978_856
+    assert weight_count(model.trainable_weights) == 7_978_856
+
+
+# torchvision.models' published num_params (the meta of its DenseNet weight
+# enums, e.g. DenseNet161_Weights.IMAGENET1K_V1). PyTorch keeps BN's moving
+# statistics as buffers, so this is the trainable count.
+TORCHVISION_NUM_PARAMS = {
+    121: 7_978_856,
+    161: 28_681_000,
+    169: 14_149_480,
+    201: 20_013_928,
+}
+
+
+@pytest.mark.parametrize("depth", sorted(TORCHVISION_NUM_PARAMS))
+def test_trainable_parameters_are_torchvisions_num_params(depth, imagenet_models):
+    model = imagenet_models.ours(depth)
+    assert weight_count(model.trainable_weights) == TORCHVISION_NUM_PARAMS[depth]
+    variant = dl.IMAGENET_VARIANTS[depth]
+    assert variant.torchvision_num_params == TORCHVISION_NUM_PARAMS[depth]
+    assert model.name == f"densenet{depth}"
 
 
 @pytest.mark.parametrize("depth", [121, 169, 201])
-def test_same_layer_names_and_parameters_as_keras_applications(depth):
-    ours_fn, ref_fn = REFERENCES[depth]
-    ours, ref = ours_fn(), ref_fn(weights=None)
+def test_same_layer_names_and_parameters_as_keras_applications(depth, imagenet_models):
+    ours = imagenet_models.ours(depth)
+    ref = imagenet_models.keras_applications(depth)
     assert named_layers(ours) == named_layers(ref)
     assert ours.count_params() == ref.count_params()
     for layer in ref.layers:
@@ -43,6 +65,10 @@ def test_same_layer_names_and_parameters_as_keras_applications(depth):
                 tuple(w.shape) for w in layer.weights
             ]
             assert type(mine) is type(layer)
+            if isinstance(layer, keras.layers.BatchNormalization):
+                # The channel axis: keras.applications writes 3, we write -1.
+                assert mine.axis % 4 == layer.axis % 4
+                assert (mine.epsilon, mine.momentum) == (layer.epsilon, layer.momentum)
 
 
 @pytest.mark.parametrize("depth,size", [(121, 224), (169, 64), (201, 64)])
@@ -89,7 +115,7 @@ PAPER_TABLE2_PARAMS_M = {
 @pytest.mark.parametrize("preset", sorted(PAPER_TABLE2_PARAMS_M))
 def test_cifar_presets_have_the_papers_parameter_counts(preset):
     model = dl.cifar_preset(preset)
-    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+    trainable = weight_count(model.trainable_weights)
     assert round(trainable / 1e6, 1) == PAPER_TABLE2_PARAMS_M[preset]
     assert model.output_shape == (None, 10)
 
@@ -101,13 +127,14 @@ def test_cifar_presets_have_the_papers_depth(preset, depth):
     config = dl.densenet_cifar_config(**dl.CIFAR_PRESETS[preset])
     assert config.num_layers == depth
     model = dl.build_densenet(config)
-    # Weighted layers on the main path: every conv but none of the BNs, plus the classifier.
+    # Weighted layers on the main path: every conv but none of the BNs, plus the
+    # classifier.
     convs = sum(isinstance(l, keras.layers.Conv2D) for l in model.layers)
     assert convs + 1 == depth
 
 
 def test_imagenet_depths_count_as_the_paper_names_them():
-    for depth in (121, 169, 201):
+    for depth in (121, 161, 169, 201):
         assert dl.imagenet_config(depth).num_layers == depth
     # Table 1's "DenseNet-264" blocks (6, 12, 64, 48) count 1 + 2*130 + 3 + 1 = 265
     # layers: a known off-by-one in the paper's name, kept for compatibility.

@@ -2,6 +2,7 @@
 equal a built model, and bad input is clamped, refused or raised, never a traceback."""
 
 import dataclasses
+import html
 import itertools
 import json
 import random
@@ -20,11 +21,15 @@ from densenet_lib import explorer as ex
 ROOT = Path(__file__).resolve().parents[2]
 NODE = shutil.which("node")
 JS = Path(ex.__file__).with_name("explorer.js")
+CASES = json.loads(
+    Path(__file__).with_name("explorer_cases.json").read_text(encoding="utf-8")
+)
 needs_node = pytest.mark.skipif(
     NODE is None, reason="node is not installed: the JavaScript port cannot be run"
 )
 
-# Reads {"op": ..., "items": [...]} on stdin, answers one result (or {"error": message}) per item.
+# Reads {"op": ..., "items": [...]} on stdin, answers one result (or
+# {"error": message}) per item.
 DRIVER = r"""
 const X = require(process.argv[1]);
 let input = "";
@@ -34,12 +39,22 @@ process.stdin.on("end", () => {
   const out = job.items.map((item) => {
     try {
       switch (job.op) {
-        case "plan": { const p = X.channelPlan(item); return { rows: p.rows, params: p.params,
-                         non_trainable: p.non_trainable, trainable: p.trainable, macs: p.macs }; }
-        case "compressed": return item.c.map((c) => X.compressedChannels(c, item.theta));
-        case "stem": return [X.spatialAfterStem(item.size, item.stem), X.minInputSize(item.stem, item.blocks)];
-        case "view": return X.view(X.channelPlan(X.explorerConfig(item.settings, job.limits)), item.block);
-        case "clamp": return X.clampSettings(item.raw, item.previous, job.limits);
+        case "plan": {
+          const p = X.channelPlan(item);
+          return { rows: p.rows, params: p.params, non_trainable: p.non_trainable,
+                   trainable: p.trainable, macs: p.macs };
+        }
+        case "compressed":
+          return item.c.map((c) => X.compressedChannels(c, item.theta));
+        case "stem":
+          return [X.spatialAfterStem(item.size, item.stem),
+                  X.minInputSize(item.stem, item.blocks)];
+        case "view": {
+          const config = X.explorerConfig(item.settings, job.limits);
+          return X.view(X.channelPlan(config), item.block);
+        }
+        case "clamp":
+          return X.clampSettings(item.raw, item.previous, job.limits);
       }
     } catch (e) { return { error: e.message }; }
   });
@@ -205,152 +220,143 @@ def test_javascript_view_equals_python_view():
         assert got == ex.explorer_view(plan, item["block"]), item
 
 
-BAD_INPUTS = [
-    dict(growth_rate="100"),
-    dict(growth_rate="0"),
-    dict(growth_rate="-3"),
-    dict(growth_rate="abc"),
-    dict(growth_rate="12.5"),
-    dict(growth_rate=""),
-    dict(growth_rate="  20 "),
-    dict(compression="0"),
-    dict(compression="1.5"),
-    dict(compression="0.05"),
-    dict(compression="x"),
-    dict(compression="Infinity"),
-    dict(compression="0.333"),
-    dict(blocks="6, 12, 24, 16"),
-    dict(blocks="0, 500"),
-    dict(blocks="6 x"),
-    dict(blocks=""),
-    dict(blocks="1,1,1,1,1,1,1,1,1"),
-    dict(blocks="3 4  5"),
-    dict(init_channels=""),
-    dict(init_channels="2k"),
-    dict(init_channels="0"),
-    dict(init_channels="5000"),
-    dict(init_channels="abc"),
-    dict(input_size="1"),
-    dict(input_size="5000"),
-    dict(input_size="big"),
-    dict(classes="0"),
-    dict(classes="10"),
-    dict(stem="cifar", blocks="2, 2"),
-    dict(stem="cifar", input_size="4"),
-    dict(bottleneck=False),
-    dict(blocks="1, 1", init_channels="1", growth_rate="1", compression="0.1"),
-]
+# --- 2. Bad input: the cases in explorer_cases.json -----------------------------
+
+
+def before_and_after(case):
+    """The settings a clamp case starts from, and those it must end with."""
+    previous = ex.explorer_settings(case["preset"], **case.get("previous", {}))
+    return previous, dict(previous, **case["settings"])
+
+
+def test_clamp_settings_clamps_or_refuses_as_the_cases_say():
+    for case in CASES["clamp"]:
+        previous, expected = before_and_after(case)
+        settings, messages = ex.clamp_settings(case["raw"], previous)
+        assert (settings, messages) == (expected, case["messages"]), case
+        dl.channel_plan(ex.explorer_config(settings))  # always a valid config
 
 
 @needs_node
-@pytest.mark.parametrize("preset", ["densenet121", "densenet_bc100_k12"])
-def test_javascript_clamps_and_refuses_like_python(preset):
-    previous = ex.explorer_settings(preset)
-    js = run_js(
-        "clamp",
-        [dict(raw=raw, previous=previous) for raw in BAD_INPUTS],
-        limits=ex.LIMITS,
-    )
-    for raw, got in zip(BAD_INPUTS, js):
-        settings, messages = ex.clamp_settings(raw, previous)
-        assert got["settings"] == json.loads(json.dumps(settings)), raw
-        assert got["messages"] == messages, raw
+def test_javascript_clamps_or_refuses_as_the_cases_say():
+    starts = [before_and_after(case) for case in CASES["clamp"]]
+    items = [
+        dict(raw=case["raw"], previous=previous)
+        for case, (previous, _) in zip(CASES["clamp"], starts)
+    ]
+    js = run_js("clamp", items, limits=ex.LIMITS)
+    for case, (_, expected), got in zip(CASES["clamp"], starts, js):
+        assert got == dict(settings=expected, messages=case["messages"]), case
 
 
-# --- 2. Bad input ---------------------------------------------------------------
+def test_python_api_raises_value_error_naming_the_parameter():
+    for case in CASES["refuse"]:
+        preset, block = case.get("preset", "densenet121"), case.get("block", 1)
+        for make in (ex.static_explorer_html, ex.report, ex.live_explorer):
+            with pytest.raises(ValueError, match=re.escape(case["error"])):
+                make(preset=preset, block=block, **case["settings"])
 
 
-def test_clamp_settings_clamps_refuses_and_never_raises():
-    previous = ex.explorer_settings("densenet121")
-    s, m = ex.clamp_settings(dict(growth_rate="100", compression="0.01"), previous)
-    assert (
-        (s["growth_rate"], s["compression"]) == (64, 0.1)
-        and len(m) == 2
-        and "64" in m[0]
-    )
-    s, m = ex.clamp_settings(dict(blocks="6, x"), previous)
-    assert s["blocks"] == previous["blocks"] and "not a list of whole numbers" in m[0]
-    s, m = ex.clamp_settings(dict(input_size="3"), previous)
-    assert s["input_size"] == dl.min_input_size("imagenet", 4) and "input size" in m[0]
-    s, m = ex.clamp_settings(
-        dict(blocks="1, 1", init_channels="1", growth_rate="1", compression="0.1"),
-        previous,
-    )
-    assert s == previous and m[-1].startswith(
-        "refused: compression 0.1 leaves 0 channels"
-    )
-    for raw in BAD_INPUTS:
-        settings, _ = ex.clamp_settings(raw, previous)
-        dl.channel_plan(ex.explorer_config(settings))  # always a valid configuration
+@needs_node
+def test_javascript_refuses_what_python_refuses():
+    cases = [case for case in CASES["refuse"] if not case.get("python_only")]
+    items = []
+    for case in cases:
+        settings = dict(ex.PRESETS[case.get("preset", "densenet121")])
+        settings.pop("label")
+        items.append(
+            dict(
+                settings=dict(settings, **case["settings"]), block=case.get("block", 1)
+            )
+        )
+    for case, got in zip(cases, run_js("view", items, limits=ex.LIMITS)):
+        assert case["error"] in got.get("error", ""), (case, got)
 
 
-@pytest.mark.parametrize(
-    "kwargs, name",
-    [
-        (dict(growth_rate=65), "growth_rate"),
-        (dict(growth_rate=0), "growth_rate"),
-        (dict(growth_rate="12"), "growth_rate"),
-        (dict(compression=0.05), "compression"),
-        (dict(compression=1.5), "compression"),
-        (dict(compression="0.5"), "compression"),
-        (dict(blocks=(0, 3)), "blocks"),
-        (dict(blocks=()), "blocks"),
-        (dict(blocks=(200,)), "blocks"),
-        (dict(blocks="6,12"), "blocks"),
-        (dict(blocks=(1,) * 9), "blocks"),
-        (dict(init_channels=0), "init_channels"),
-        (dict(init_channels=4096), "init_channels"),
-        (dict(input_size=10), "input_size"),
-        (dict(input_size=2048), "input_size"),
-        (dict(input_size=None), "input_size"),
-        (dict(classes=0), "classes"),
-        (dict(stem="mnist"), "stem"),
-        (dict(bottleneck="yes"), "bottleneck"),
-        (dict(preset="densenet122"), "preset"),
-        (dict(block=5), "block"),
-        (dict(block=0), "block"),
-        (dict(depth=121), "unknown explorer setting"),
-        (
-            dict(blocks=(1, 1), init_channels=1, growth_rate=1, compression=0.1),
-            "compression",
-        ),
-    ],
-)
-def test_python_api_raises_value_error_naming_the_parameter(kwargs, name):
-    for make in (ex.static_explorer_html, ex.report, ex.live_explorer):
-        with pytest.raises(ValueError, match=name):
-            make(**kwargs)
+def live_value(key, value):
+    """What a reader can set the live explorer's control for ``key`` to, to
+    enter ``value`` (typed text, or a setting), or None where it cannot: the
+    number boxes take whole numbers, the sliders only values inside their
+    range, the stem only its two choices."""
+    if key in ("blocks", "init_channels"):  # text boxes
+        if isinstance(value, list):
+            return ", ".join(map(str, value))
+        return "2k" if value is None else str(value)
+    if key in ("input_size", "classes"):  # IntText
+        text = str(value)
+        return int(text) if re.fullmatch(r"\s*-?\d+\s*", text) else None
+    if key in ("growth_rate", "compression"):  # sliders
+        try:
+            number = float(value) if key == "compression" else int(value)
+        except ValueError:
+            return None
+        low, high = ex.LIMITS[key]
+        return number if low <= number <= high else None
+    if key == "stem":
+        return value if value in dl.config.STEMS else None
+    return value  # the bottleneck checkbox
 
 
-def test_live_explorer_clamps_typed_values_with_a_visible_message():
-    live = ex.live_explorer(preset="densenet_bc100_k12")
+def shown_settings(live):
+    """The settings the live explorer's controls show."""
     c = live.controls
-    c["input_size"].value = 1
-    assert c["input_size"].value == dl.min_input_size(
-        "cifar", 3
-    )  # the box shows the clamped value
-    assert live.settings["input_size"] == dl.min_input_size("cifar", 3)
-    assert (
-        "input size: 1 is outside" in live.message.value
-        and 'role="alert"' in live.message.value
+    init = c["init_channels"].value
+    return dict(
+        growth_rate=c["growth_rate"].value,
+        blocks=[int(b) for b in c["blocks"].value.split(",")],
+        init_channels=None if init == "2k" else int(init),
+        bottleneck=c["bottleneck"].value,
+        compression=c["compression"].value,
+        stem=c["stem"].value,
+        input_size=c["input_size"].value,
+        classes=c["classes"].value,
     )
-    c["blocks"].value = "abc"
-    assert live.settings["blocks"] == [16, 16, 16] and c["blocks"].value == "16, 16, 16"
-    assert "not a list of whole numbers" in live.message.value
-    c["init_channels"].value = "-3"
-    assert live.settings["init_channels"] == 1 and c["init_channels"].value == "1"
-    c["blocks"].value = "1, 1"
-    c["growth_rate"].value = 1
-    c[
-        "compression"
-    ].value = 0.1  # 2 channels -> floor(0.2) = 0: refused, slider put back
-    assert "leaves 0 channels" in live.message.value
-    assert live.settings["compression"] == 0.5 and c["compression"].value == 0.5
-    c["classes"].value = 11  # a valid change clears the message
+
+
+def live_cases():
+    """For each control, the first case that clamps a value entered there and
+    the first that refuses one (a case with a message, one value typed)."""
+    first = {}
+    for case in CASES["clamp"]:
+        if len(case["raw"]) != 1 or not case["messages"]:
+            continue
+        ((key, value),) = case["raw"].items()
+        if live_value(key, value) is not None:
+            first.setdefault((key, bool(case["settings"])), case)
+    return first
+
+
+def test_live_explorer_clamps_typed_values_with_a_visible_message(monkeypatch):
+    # Charts are drawn as ever, but not encoded: test_live_explorer_values_...
+    # checks the PNGs.
+    monkeypatch.setattr(ex, "_png", lambda fig: b"png")
+    cases = live_cases()
+    assert set(cases) >= {
+        ("blocks", True),
+        ("blocks", False),
+        ("init_channels", True),
+        ("init_channels", False),
+        ("input_size", True),
+        ("compression", False),  # a combination refused whole: slider put back
+    }
+    live = ex.live_explorer()
+    for case in cases.values():
+        live.load_preset(case["preset"])
+        for key, value in case.get("previous", {}).items():
+            live.controls[key].value = live_value(key, value)
+        _, expected = before_and_after(case)
+        ((key, text),) = case["raw"].items()
+        live.controls[key].value = live_value(key, text)
+        # The controls show the clamped (or kept) values, the message says why.
+        assert shown_settings(live) == live.settings == expected, case
+        assert 'role="alert"' in live.message.value
+        for message in case["messages"]:
+            assert html.escape(message) in live.message.value, case
+    live.controls["classes"].value = 11  # a valid change clears the message
     assert live.message.value == "" and live.settings["classes"] == 11
 
 
-# --- 3. The live explorer shows what a built model has ---------------------------------
+# --- 3. The live explorer shows what a built model has ---------------------------
 
 
 def shown_numbers(live):
@@ -406,7 +412,7 @@ def test_live_explorer_values_equal_a_built_model(changes):
     model = dl.build_densenet(live.config)
     table, layers, params, macs = shown_numbers(live)
     assert len(table) == 2 * len(live.config.blocks) + 1
-    for kind, name, c_in, c_out, size in table:
+    for _kind, name, _c_in, c_out, size in table:
         shape = model.get_layer(name).output.shape
         assert int(c_out) == shape[-1], name
         if len(shape) == 4:
@@ -489,7 +495,7 @@ def test_presets_build_the_papers_models():
             dl.channel_plan(ex.explorer_config(ex.explorer_settings(name))).params
             == dl.channel_plan(dl.densenet_cifar_config(**kwargs)).params
         )
-    for depth in dl.IMAGENET_BLOCKS:
+    for depth in dl.IMAGENET_VARIANTS:
         assert (
             dl.channel_plan(
                 ex.explorer_config(ex.explorer_settings(f"densenet{depth}"))

@@ -1,4 +1,4 @@
-"""The analytic channel plan equals the model actually built, for any valid configuration."""
+"""The analytic channel plan equals the model actually built, for any valid config."""
 
 import keras
 import numpy as np
@@ -66,9 +66,9 @@ def test_plan_equals_built_model_for_random_configurations(config):
     check_plan_against_model(config)
 
 
-def test_plan_of_densenet121_matches_keras_applications():
+def test_plan_of_densenet121_matches_keras_applications(imagenet_models):
     plan = dl.channel_plan(dl.imagenet_config(121))
-    ref = keras.applications.DenseNet121(weights=None)
+    ref = imagenet_models.keras_applications(121)
     assert plan.params == ref.count_params()
     assert plan.trainable_params == weight_count(ref.trainable_weights)
     assert plan.macs == reference_macs(ref)
@@ -112,12 +112,8 @@ def test_plan_rejects_mixed_arguments():
 def test_transition_floor_and_spatial_halving():
     inputs = keras.Input((9, 7, 10))
     out = dl.transition_block(inputs, 0.29, "pool2")
-    assert tuple(out.shape) == (
-        None,
-        4,
-        3,
-        2,
-    )  # floor(0.29 * 10) = 2, floor(9/2), floor(7/2)
+    # floor(9 / 2), floor(7 / 2), floor(0.29 * 10) = 2
+    assert tuple(out.shape) == (None, 4, 3, 2)
     assert dl.compressed_channels(100, 0.29) == 29  # not 28 from 28.999...
 
 
@@ -131,3 +127,22 @@ def test_dense_layer_keeps_its_input_channels_unchanged():
     y = keras.ops.convert_to_numpy(model(x, training=False))
     assert y.shape == (2, 8, 8, 8)
     np.testing.assert_array_equal(y[..., :5], x)
+
+
+def test_stem_and_transition_sizes_equal_keras_layers():
+    # The reference: Keras' own layers, as keras.applications builds the stem
+    # (pad 3, 7x7/2 conv, pad 1, 3x3/2 max pool) and a transition's pool.
+    inputs = keras.Input((None, None, 1))
+    conv = keras.layers.Conv2D(1, 7, strides=2)(keras.layers.ZeroPadding2D(3)(inputs))
+    pool = keras.layers.MaxPooling2D(3, strides=2)(keras.layers.ZeroPadding2D(1)(conv))
+    halved = keras.layers.AveragePooling2D(2, strides=2)(inputs)
+    model = keras.Model(inputs, [conv, pool, halved])
+    for size in list(range(2, 40)) + [223, 224, 225]:
+        specs = model.compute_output_spec(keras.KerasTensor((1, size, size, 1)))
+        conv_size, stem_size, halved_size = (spec.shape[1] for spec in specs)
+        assert dl.config.spatial_after_stem_conv(size, "imagenet") == conv_size
+        assert dl.config.spatial_after_stem(size, "imagenet") == stem_size
+        assert dl.config.spatial_after_transition(size) == halved_size
+        assert dl.config.spatial_after_stem(size, "cifar") == size
+    assert dl.config.spatial_after_stem_conv(224, "imagenet") == 112  # Table 1
+    assert dl.config.spatial_after_stem(None, "imagenet") is None

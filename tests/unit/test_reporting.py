@@ -49,9 +49,8 @@ def test_paper_error_reads_table_2_by_data_and_augmentation():
     assert (
         reporting.paper_error("densenet_bc100_k12", "cifar100", augment=True) == 22.27
     )
-    assert (
-        reporting.paper_error("densenet_bc190_k40", "cifar10", augment=False) is None
-    )  # "-" in the paper
+    # The paper prints "-" there.
+    assert reporting.paper_error("densenet_bc190_k40", "cifar10", augment=False) is None
     assert reporting.paper_error("densenet_bc100_k12", "digits", augment=False) is None
     assert reporting.paper_error("resnet56", "cifar10", augment=True) is None
 
@@ -96,6 +95,12 @@ def test_plot_learning_curves():
     fig = reporting.plot_learning_curves(runs)
     loss_ax, error_ax = fig.axes
     assert len(loss_ax.get_lines()) == 2 + 2  # two runs, two learning-rate drops
+    # The dashed lines fall between the epochs where the schedule's rate drops.
+    rates = reporting.learning_rates(RECIPE)
+    drops = [i + 0.5 for i in range(1, len(rates)) if rates[i] < rates[i - 1]]
+    for ax in (loss_ax, error_ax):
+        dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+        assert [line.get_xdata()[0] for line in dashed] == drops
     np.testing.assert_allclose(error_ax.get_lines()[0].get_ydata(), [70, 40, 20, 10])
     with pytest.raises(ValueError, match="runs"):
         reporting.plot_learning_curves([])

@@ -18,7 +18,8 @@ def zero_convs(model):
 
 @pytest.mark.parametrize("preactivation", [True, False])
 def test_identity_block_computes_f_of_x_plus_x(preactivation):
-    # With F's convolutions zeroed, F(x) = 0 and the block returns x (post-activation: relu(x)).
+    # With F's convolutions zeroed, F(x) = 0 and the block returns x (with
+    # post-activation: relu(x)).
     inputs = keras.Input((8, 8, 4))
     model = keras.Model(
         inputs, dl.residual_block(inputs, 4, "b", preactivation=preactivation)
@@ -46,16 +47,14 @@ def test_projection_shortcut_changes_shape():
 def analytic_resnet_params(
     n, widths=(16, 32, 64), classes=10, preactivation=True, plain=False
 ):
-    """He et al. 2016, Sec. 4.2: count every weight of the 6n + 2 CIFAR ResNet by hand."""
+    """Every weight of the 6n + 2 CIFAR ResNet (He et al. 2016, Sec. 4.2), by hand."""
     total = 9 * 3 * widths[0] + (0 if preactivation else 4 * widths[0])
     c = widths[0]
-    for s, w in enumerate(widths):
-        for b in range(n):
+    for w in widths:
+        for _ in range(n):
             total += 9 * c * w + 9 * w * w + 2 * 4 * w  # two convs, two BNs
-            if preactivation:
-                total += (
-                    4 * c - 4 * w
-                )  # the first BN sits on the block's input (c channels)
+            if preactivation:  # the first BN sits on the block's input (c channels)
+                total += 4 * c - 4 * w
             if c != w and not plain:
                 total += c * w  # 1x1 projection
             c = w

@@ -83,7 +83,10 @@ def test_paper_recipe_schedule():
     )
     assert recipe.drop_epochs == [150, 225]  # 50 % and 75 % of 300 epochs
     schedule = recipe.learning_rate_schedule(steps_per_epoch=10)
-    lr = lambda step: float(keras.ops.convert_to_numpy(schedule(step)))  # noqa: E731
+
+    def lr(step):
+        return float(keras.ops.convert_to_numpy(schedule(step)))
+
     # 0.1, divided by 10 at 50 % (epoch 150) and 75 % (epoch 225) of the epochs.
     assert lr(0) == pytest.approx(0.1) and lr(1499) == pytest.approx(0.1)
     # The step counter is 0 in the first step: step 1500 is the first of epoch 150.
@@ -92,12 +95,10 @@ def test_paper_recipe_schedule():
     assert (
         recipe.dropout_rate == 0.0 and recipe.replace(augment=False).dropout_rate == 0.2
     )
-    assert (
-        recipe.replace(augment=False, dropout=0.0).dropout_rate == 0.0
-    )  # an explicit choice wins
-    assert (
-        recipe.bn_momentum == 0.9
-    )  # Torch's running averages: 0.9 * old + 0.1 * batch
+    # An explicit choice wins.
+    assert recipe.replace(augment=False, dropout=0.0).dropout_rate == 0.0
+    # Torch's running averages: 0.9 * old + 0.1 * batch.
+    assert recipe.bn_momentum == 0.9
     with pytest.raises(ValueError, match="epochs"):
         dl.training.Recipe(epochs=0)
     with pytest.raises(ValueError, match="dropout"):
@@ -127,7 +128,6 @@ def test_he_initialization_matches_fan_out():
         input_shape=(8, 8, 3),
     )
     dl.training.he_initialize(model, seed=1)
-    kernel = keras.ops.convert_to_numpy(
-        model.get_layer("conv2_block1_2_conv").kernel
-    )  # 3x3, 128 -> 32
+    # 3x3, 128 -> 32 channels.
+    kernel = keras.ops.convert_to_numpy(model.get_layer("conv2_block1_2_conv").kernel)
     assert kernel.std() == pytest.approx(np.sqrt(2 / (3 * 3 * 32)), rel=0.05)

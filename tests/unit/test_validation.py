@@ -11,7 +11,10 @@ import densenet_lib.residual as residual_module
 
 @pytest.fixture(autouse=True)
 def no_layer_may_be_built(monkeypatch):
-    """Any attempt to start a model (keras.Input) fails the test: errors must come first."""
+    """Any attempt to start a model (keras.Input) fails the test.
+
+    Errors must come first.
+    """
 
     def forbidden(*args, **kwargs):
         raise AssertionError("a model was started before the input was validated")
@@ -93,8 +96,12 @@ def test_depth_formula_accepts_the_papers_depths():
     [
         (lambda: dl.cifar_preset("densenet-bc"), "preset"),
         (lambda: dl.imagenet_config(122), "depth"),
+        (lambda: dl.imagenet_config(depth=150), "depth must be one of [121, 161"),
+        (lambda: dl.imagenet_config("121"), "depth"),
+        (lambda: dl.DenseNet161(weights="imagenet"), "not DenseNet-161"),
+        (lambda: dl.DenseNet161(classes=0), "classes"),
         (lambda: dl.DenseNet121(weights="imagenet", classes=10), "classes=1000"),
-        (lambda: dl.DenseNet264(weights="imagenet"), "DenseNet-121/169/201"),
+        (lambda: dl.DenseNet264(weights="imagenet"), "DenseNet-121/169/201 only"),
         (lambda: dl.DenseNet121(weights="/no/such/file.weights.h5"), "weights"),
         (lambda: dl.ResNetCIFAR(depth=21), "6n + 2"),
         (lambda: dl.ResNetCIFAR(depth=20, classes=0), "classes"),

@@ -8,6 +8,8 @@ Prints "EPOCH_BEGIN n" / "EPOCH_END n" as it goes and saves the final weights.
 import argparse
 import os
 
+import numpy as np
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 parser = argparse.ArgumentParser()
 parser.add_argument("backup")
@@ -44,8 +46,8 @@ if args.devices > 1:
         flush=True,
     )
 
+# Only now: the device set-up above must come before Keras loads its backend.
 import keras  # noqa: E402
-import numpy as np  # noqa: E402
 
 import densenet_lib as dl  # noqa: E402
 
