@@ -5,7 +5,6 @@ Python package. A :class:`Page` opens a built page from file:// with every
 other request aborted and recorded, and collects the page's JavaScript errors.
 """
 
-import re
 import shutil
 from pathlib import Path
 
@@ -20,29 +19,22 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-# sphinx-thebe (part of Jupyter Book 1) writes
-# `const THEBE_JS_URL = "https://unpkg.com/thebe@..."` into every page, twice
-# (the second raises "already been declared"). Thebe itself loads only from a
-# launch button, which this book does not enable; these are the only CDN
-# mention and page error tolerated.
-THEBE_CONFIG = re.compile(
-    r'const THEBE_JS_URL = "https://unpkg\.com/thebe@[\d.]+/lib/index\.js"'
-)
-THEBE_ERROR = "Identifier 'THEBE_JS_URL' has already been declared"
 LOCAL = ("file:", "data:", "blob:", "about:")
 
 
 class Page:
-    """A book page opened offline: `.page`, every blocked request, every page error."""
+    """A book page opened offline: `.page`, and every blocked request, failed
+    local file and JavaScript error of the page."""
 
     def __init__(self, browser, path: Path, width: int = 1280, height: int = 900):
-        self.blocked, self.errors = [], []
+        self.blocked, self.errors, self.failed = [], [], []
         viewport = {"width": width, "height": height}
         self.context = browser.new_context(viewport=viewport)
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
         self.page.on("pageerror", self._error)
         self.page.on("request", self._request)
+        self.page.on("requestfailed", self._failed)
         self.page.goto(path.as_uri(), wait_until="load")
 
     def _route(self, route):
@@ -54,8 +46,11 @@ class Page:
             route.abort()
 
     def _error(self, error):
-        if str(error) != THEBE_ERROR:
-            self.errors.append(str(error))
+        self.errors.append(str(error))
+
+    def _failed(self, request):
+        if request.url.startswith("file:"):
+            self.failed.append(request.url)
 
     def _request(self, request):
         if not request.url.startswith(LOCAL) and request.url not in self.blocked:
@@ -64,6 +59,7 @@ class Page:
     def check_clean(self):
         assert self.blocked == [], f"the page tried the network: {self.blocked}"
         assert self.errors == [], f"JavaScript errors: {self.errors}"
+        assert self.failed == [], f"local files that failed to load: {self.failed}"
 
     def close(self):
         self.context.close()

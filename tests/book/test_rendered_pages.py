@@ -1,6 +1,8 @@
-"""Every rendered chapter in headless Chromium, offline: no code cell or code
-block needs a horizontal scroll bar, at a laptop's width (1280 px) and at the
-theme's full article width (1440 px and wider)."""
+"""Every rendered page in headless Chromium, offline: each opens without a
+JavaScript error, a missing local file or a request leaving the machine, and
+no chapter's code cell or code block needs a horizontal scroll bar, at a
+laptop's width (1280 px) and at the theme's full article width (1440 px and
+wider)."""
 
 import pytest
 from offline_browser import Page
@@ -32,3 +34,18 @@ def test_no_code_cell_scrolls_sideways(browser, built_book, chapter, width):
         assert page.page.evaluate(OVERFLOWING) == []
     finally:
         page.close()
+
+
+def test_every_page_opens_offline_without_an_error(browser, built_book):
+    """No page error, no local file missing, no request leaving the machine."""
+    pages = sorted(
+        p for p in built_book.rglob("*.html") if "_static" not in p.parts
+    )  # (_static holds the theme's template fragments, not pages)
+    assert len(pages) > len(CHAPTERS)
+    for path in pages:
+        page = Page(browser, path)
+        try:
+            page.page.wait_for_load_state("networkidle")
+            page.check_clean()
+        finally:
+            page.close()
