@@ -159,22 +159,23 @@ def DenseNet(
         ValueError: naming the parameter, for any value outside its range,
             before any layer is built.
     """
+    # The arguments are DenseNetConfig's fields, in the same order.
     config = DenseNetConfig(
-        blocks=blocks,
-        growth_rate=growth_rate,
-        init_channels=init_channels,
-        bottleneck=bottleneck,
-        compression=compression,
-        dropout_rate=dropout_rate,
-        stem=stem,
+        blocks, growth_rate, init_channels, bottleneck, compression, dropout_rate,
+        stem, include_top, pooling, classes, input_shape, classifier_activation, name,
+    )  # fmt: skip
+    return build_densenet(config)
+
+
+def _head(include_top, pooling, classes, input_shape, classifier_activation) -> dict:
+    """The keras.applications arguments every builder passes on unchanged."""
+    return dict(
         include_top=include_top,
         pooling=pooling,
         classes=classes,
         input_shape=input_shape,
         classifier_activation=classifier_activation,
-        name=name,
     )
-    return build_densenet(config)
 
 
 def cifar_init_channels(growth_rate: int, bottleneck: bool, compression: float) -> int:
@@ -200,6 +201,7 @@ def densenet_cifar_config(
     name=None,
 ) -> DenseNetConfig:
     """The config of a three-block CIFAR DenseNet of depth L (paper Table 2)."""
+    head = _head(include_top, pooling, classes, input_shape, classifier_activation)
     config = DenseNetConfig(
         blocks=depth_to_blocks(depth, bottleneck),
         growth_rate=growth_rate,
@@ -208,12 +210,8 @@ def densenet_cifar_config(
         compression=compression,
         dropout_rate=dropout_rate,
         stem="cifar",
-        include_top=include_top,
-        pooling=pooling,
-        classes=classes,
-        input_shape=input_shape,
-        classifier_activation=classifier_activation,
         name=name or "densenet",
+        **head,
     )
     if init_channels is None:
         init_channels = cifar_init_channels(growth_rate, bottleneck, compression)
@@ -264,6 +262,7 @@ def imagenet_config(
     ``keras.applications.DenseNet121``.
     """
     variant = imagenet_variant(depth)
+    head = _head(include_top, pooling, classes, input_shape, classifier_activation)
     return DenseNetConfig(
         blocks=variant.blocks,
         growth_rate=variant.growth_rate,
@@ -271,12 +270,8 @@ def imagenet_config(
         bottleneck=variant.bottleneck,
         compression=variant.compression,
         stem="imagenet",
-        include_top=include_top,
-        pooling=pooling,
-        classes=classes,
-        input_shape=input_shape,
-        classifier_activation=classifier_activation,
         name=variant.name,
+        **head,
     )
 
 

@@ -107,6 +107,9 @@ def execute(path: Path, profile: str, timeout: int = 900) -> float:
     really computes.
     """
     nb = nbformat.read(path, as_version=4)
+    # What the run depends on, read before it starts (an edit meanwhile makes
+    # the outputs stale, not current).
+    stamp = execution_stamp(nb, profile)
     previous = os.environ.get(PROFILE_ENV)
     os.environ[PROFILE_ENV] = profile  # the kernel inherits it
     try:
@@ -120,10 +123,7 @@ def execute(path: Path, profile: str, timeout: int = 900) -> float:
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if not _is_stderr(o)]
-    nb.metadata[METADATA_KEY] = {
-        "execution_stamp": execution_stamp(nb, profile),
-        "profile": profile,
-    }
+    nb.metadata[METADATA_KEY] = {"execution_stamp": stamp, "profile": profile}
     nbformat.write(nb, path)
     return seconds
 

@@ -113,15 +113,8 @@ def test_train_or_load_trains_once_then_loads(tmp_path):
 
     def build(dropout_rate):
         built.append(dropout_rate)
-        return dl.DenseNet(
-            blocks=(1, 1),
-            growth_rate=4,
-            stem="cifar",
-            classes=10,
-            input_shape=(32, 32, 3),
-            dropout_rate=dropout_rate,
-            name="tiny",
-        )
+        tiny = dict(growth_rate=4, stem="cifar", classes=10, input_shape=(32, 32, 3))
+        return dl.DenseNet((1, 1), dropout_rate=dropout_rate, name="tiny", **tiny)
 
     folder = tmp_path / "tiny_digits"
     first = reporting.train_or_load(

@@ -1,6 +1,9 @@
 """Bad input: a ValueError that names the parameter and what is allowed,
 raised before any layer is built."""
 
+import dataclasses
+import inspect
+
 import keras
 import pytest
 
@@ -127,3 +130,9 @@ def test_residual_block_identity_needs_matching_shapes(monkeypatch):
         dl.residual_block(inputs, 32, "block", shortcut="identity")
     with pytest.raises(ValueError, match="shortcut must be one of"):
         dl.residual_block(inputs, 16, "block", shortcut="dense")
+
+
+def test_densenet_passes_its_arguments_in_the_config_fields_order():
+    """DenseNet() hands its arguments to DenseNetConfig by position."""
+    fields = [f.name for f in dataclasses.fields(dl.DenseNetConfig) if f.init]
+    assert list(inspect.signature(dl.DenseNet).parameters) == fields
