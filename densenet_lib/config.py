@@ -34,6 +34,17 @@ def check_choice(name: str, value, allowed) -> object:
     return value
 
 
+def check_model(name: str, value):
+    """Return ``value`` if it is a ``keras.Model``, else raise ``ValueError``."""
+    import keras
+
+    if not isinstance(value, keras.Model):
+        raise ValueError(
+            f"{name} must be a built keras.Model, got {type(value).__name__}"
+        )
+    return value
+
+
 def check_input_shape(input_shape) -> tuple:
     """Check a channels-last ``(height, width, channels)`` shape.
 

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import keras
 
+from .config import check_model
+
 _CONVS = (keras.layers.Conv1D, keras.layers.Conv2D, keras.layers.Conv3D)
 _DEPTHWISE = (keras.layers.DepthwiseConv1D, keras.layers.DepthwiseConv2D)
 _SEPARABLE = (keras.layers.SeparableConv1D, keras.layers.SeparableConv2D)
@@ -32,13 +34,6 @@ _TRANSPOSED = (
     keras.layers.Conv3DTranspose,
 )
 _UNSUPPORTED = (keras.layers.EinsumDense,)
-
-
-def _check_model(model, name: str = "model") -> None:
-    if not isinstance(model, keras.Model):
-        raise ValueError(
-            f"{name} must be a built keras.Model, got {type(model).__name__}"
-        )
 
 
 def _tensor_shape(layer, attribute: str) -> tuple:
@@ -142,7 +137,7 @@ def model_macs(model) -> int:
         ValueError: naming ``model`` if it is not a ``keras.Model``, or has a
             layer that cannot be counted (see :func:`layer_macs`).
     """
-    _check_model(model)
+    check_model("model", model)
     return sum(layer_macs(layer) for layer in model.layers)
 
 
@@ -192,7 +187,7 @@ def stage_summary(model) -> tuple:
 
     Raises ``ValueError`` as :func:`model_macs`.
     """
-    _check_model(model)
+    check_model("model", model)
     rows, current = {}, "stem"
     for layer in model.layers:
         if isinstance(layer, keras.layers.InputLayer):

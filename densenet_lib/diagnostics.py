@@ -19,7 +19,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from .config import check_int
+from .config import check_int, check_model
 
 
 def gradient_norms(model: keras.Model, images, labels) -> dict:
@@ -32,8 +32,7 @@ def gradient_norms(model: keras.Model, images, labels) -> dict:
     included) is put back afterwards; the model is left compiled with that SGD
     optimizer. Shapes: images (b, h, w, c), labels (b,).
     """
-    if not isinstance(model, keras.Model):
-        raise ValueError(f"model must be a keras.Model, got {type(model).__name__}")
+    check_model("model", model)
     saved = model.get_weights()
     weights = model.trainable_weights
     before = [keras.ops.convert_to_numpy(w) for w in weights]

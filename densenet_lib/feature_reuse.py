@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .config import check_model
+
 
 @dataclass(frozen=True)
 class FeatureReuse:
@@ -135,13 +137,7 @@ def feature_reuse(model) -> FeatureReuse:
             not a DenseNet with the library's layer names (a Sequential, a
             ``densenet_lib.ResNetCIFAR``, ...).
     """
-    import keras
-
-    if not isinstance(model, keras.Model):
-        raise ValueError(
-            "model must be a built keras.Model (a DenseNet), "
-            f"got {type(model).__name__}"
-        )
+    check_model("model", model)
     if not model.built:
         raise ValueError(
             f"model {model.name!r} is not built: call it on data or build it on a "

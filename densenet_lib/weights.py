@@ -9,10 +9,12 @@ function. This is how the book proves the two are the same network.
 from __future__ import annotations
 
 import os
+import re
 
 import keras
 import numpy as np
 
+from .config import check_model
 from .variants import ImageNetVariant, imagenet_weights_label
 
 
@@ -28,6 +30,8 @@ def transfer_weights(source: keras.Model, target: keras.Model) -> int:
     weighted layer of either model has no twin of the same name in the other,
     or when the shapes differ, so a silent partial copy cannot happen.
     """
+    check_model("source", source)
+    check_model("target", target)
     src, dst = _weighted_layers(source), _weighted_layers(target)
     if set(src) != set(dst):
         only_src = sorted(set(src) - set(dst))[:5]
@@ -54,7 +58,9 @@ def check_weights(
     """Raise ``ValueError`` unless ``weights`` can be loaded into ``variant``.
 
     ``weights``: ``None``, ``"imagenet"`` (for the variants with a
-    keras.applications twin) or the path of an existing ``.weights.h5`` file.
+    keras.applications twin) or the path of an existing weights file: a
+    ``.weights.h5`` that Keras saved, or keras.applications' downloaded
+    ``.h5`` (our layers are in the same order, so it loads as it is).
     """
     if weights is None:
         return
@@ -72,7 +78,7 @@ def check_weights(
     elif not (isinstance(weights, (str, os.PathLike)) and os.path.exists(weights)):
         raise ValueError(
             "weights must be None, 'imagenet' or the path of an existing "
-            f".weights.h5 file, got {weights!r}"
+            f"weights file (.weights.h5 or .h5), got {weights!r}"
         )
 
 
@@ -88,12 +94,28 @@ def load_weights(
     if weights != "imagenet":
         model.load_weights(weights)
         return
-    reference = getattr(keras.applications, variant.keras_application)(
-        weights="imagenet",
-        include_top=include_top,
-        input_shape=tuple(model.input_shape[1:]),
-    )
+    try:
+        reference = getattr(keras.applications, variant.keras_application)(
+            weights="imagenet",
+            include_top=include_top,
+            input_shape=tuple(model.input_shape[1:]),
+        )
+    except Exception as error:  # no network, a proxy, a broken download
+        raise ValueError(_download_failed(error, variant)) from error
     transfer_weights(reference, model)
+
+
+def _download_failed(error: Exception, variant: ImageNetVariant) -> str:
+    """One line: what failed, where the file is, how to pass its path."""
+    found = re.search(r"https?://\S+?\.h5", str(error))
+    where = found.group(0) if found else "keras.applications' weights URL"
+    name = where.rsplit("/", 1)[-1] if found else "the .h5 file"
+    reason = str(error).strip().splitlines()[-1][-160:] if str(error) else ""
+    return (
+        f"weights='imagenet': the {variant.label} weights could not be downloaded "
+        f"from {where} ({type(error).__name__}: {reason}). Fetch that file by "
+        f"hand and pass its path: {variant.constructor}(weights='/path/to/{name}')"
+    )
 
 
 def random_weights(model: keras.Model, seed: int = 0) -> list:
@@ -106,8 +128,7 @@ def random_weights(model: keras.Model, seed: int = 0) -> list:
         a.set_weights(random_weights(a))
         b.set_weights(a.get_weights())
     """
-    if not isinstance(model, keras.Model):
-        raise ValueError(f"model must be a keras.Model, got {type(model).__name__}")
+    check_model("model", model)
     rng = np.random.default_rng(seed)
     return [
         rng.uniform(0.5, 1.5, tuple(w.shape)).astype(w.dtype) for w in model.weights

@@ -55,3 +55,26 @@ def test_random_weights_are_positive_seeded_and_fit_the_model():
     assert all((a == b).all() for a, b in zip(values, again))
     with pytest.raises(ValueError, match="model"):
         dl.weights.random_weights("model")
+
+
+def test_imagenet_weights_offline_say_what_failed_and_how_to_pass_a_path(monkeypatch):
+    """No network here: keras.applications' download fails as it would offline."""
+    from keras.src.utils import file_utils
+
+    url = "https://example.invalid/densenet121_weights_tf_dim_ordering_tf_kernels.h5"
+
+    def offline(fname, origin=None, **kwargs):
+        raise Exception(f"URL fetch failure on {url}: None -- no network")
+
+    monkeypatch.setattr(file_utils, "get_file", offline)
+    with pytest.raises(ValueError, match="weights='imagenet'") as error:
+        dl.DenseNet121(weights="imagenet")
+    message = str(error.value)
+    assert url in message and "\n" not in message
+    assert "DenseNet121(weights='/path/to/densenet121_weights_tf" in message
+
+
+@pytest.mark.parametrize("source, target", [(3, 4), ("a", None)])
+def test_transfer_weights_needs_two_models(source, target):
+    with pytest.raises(ValueError, match="source must be a built keras.Model"):
+        dl.transfer_weights(source, target)
