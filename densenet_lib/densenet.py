@@ -19,6 +19,7 @@ from keras import layers
 from .config import DenseNetConfig, check_choice, depth_to_blocks
 from .dense_block import dense_block
 from .layers_common import bn_relu, classifier
+from .plan import check_size
 from .transition import transition_block
 from .variants import IMAGENET_VARIANTS, imagenet_variant
 from .weights import check_weights, load_weights
@@ -100,6 +101,7 @@ def build_densenet(config: DenseNetConfig) -> keras.Model:
             "classifier_activation must be None, a Keras activation name "
             f"(e.g. 'softmax') or a callable, got {config.classifier_activation!r}"
         ) from error
+    check_size(config)  # before Keras allocates anything
     inputs = keras.Input(shape=config.input_shape, name="input_layer")
     x = apply_stem(inputs, config)
     last = len(config.blocks) - 1

@@ -218,3 +218,23 @@ def channel_plan(config: DenseNetConfig | None = None, **kwargs) -> ChannelPlan:
         PlanRow(name, "head", None, c, c_out, out_h, out_w, params, fixed, macs)
     )
     return ChannelPlan(config, tuple(rows))
+
+
+MAX_PARAMS = 2_000_000_000
+"""The most parameters :func:`densenet_lib.build_densenet` builds: 8 GB of
+float32 weights, 100 times DenseNet-264. Anything larger is a typo (a growth
+rate of 10**12), and would die in the backend's allocator."""
+
+
+def check_size(config: DenseNetConfig) -> int:
+    """The parameter count of ``config`` (from its plan); ``ValueError`` above
+    :data:`MAX_PARAMS`, naming the parameters that set the size."""
+    params = channel_plan(config).params
+    if params > MAX_PARAMS:
+        raise ValueError(
+            f"growth_rate={config.growth_rate}, init_channels="
+            f"{config.init_channels}, blocks={config.blocks} would build "
+            f"{params:,} parameters, more than the {MAX_PARAMS:,} this library "
+            "builds: make growth_rate, init_channels or blocks smaller"
+        )
+    return params

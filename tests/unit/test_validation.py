@@ -136,3 +136,12 @@ def test_densenet_passes_its_arguments_in_the_config_fields_order():
     """DenseNet() hands its arguments to DenseNetConfig by position."""
     fields = [f.name for f in dataclasses.fields(dl.DenseNetConfig) if f.init]
     assert list(inspect.signature(dl.DenseNet).parameters) == fields
+
+
+@pytest.mark.parametrize(
+    "kwargs", [dict(blocks=[3], growth_rate=10**12), dict(init_channels=10**9)]
+)
+def test_a_network_beyond_reason_is_refused_before_keras_allocates(kwargs):
+    """The channel plan counts the parameters first (no layer may be built)."""
+    with pytest.raises(ValueError, match=r"growth_rate=.*parameters, more than"):
+        dl.DenseNet(**(dict(blocks=(6, 12, 24, 16)) | kwargs))
