@@ -14,8 +14,8 @@ BIN    := $(VENV)/bin
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: book test lint unit-tests notebook-tests clean vendor-js chromium sync \
-        execute format
+.PHONY: book test lint unit-tests unit-tests-tf unit-tests-jax notebook-tests \
+        clean vendor-js chromium sync execute format
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,24 +71,37 @@ chromium:
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium) || \
 	  echo "chromium could not be installed: the browser test will be skipped"
 
-test: lint unit-tests notebook-tests
+# Every part is timed; the times are printed at the end.
+TIMES := $(VENV)/.test-times
+TIMED = @start=$$(date +%s); trap 'echo "$@: $$(( $$(date +%s) - start )) s" >> $(TIMES)' EXIT;
+
+test:
+	@rm -f $(TIMES)
+	@$(MAKE) --no-print-directory lint unit-tests-tf unit-tests-jax notebook-tests
+	@echo "Time of each part:"; cat $(TIMES)
 
 # ruff over the library, tests, tools, benchmarks and the chapters' code cells.
 lint: $(VENV)/.test-installed
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(TIMED) $(BIN)/ruff check . && $(BIN)/ruff format --check .
 
-# The library's unit tests, on TensorFlow (the default backend) and on JAX.
-# On a CPU, JAX compiles one small XLA program per variable shape while a
-# model is built; without LLVM's optimizer that is ~8x faster (DenseNet-100:
-# 99 s -> 13 s) and the results are the same.
-unit-tests: $(VENV)/.test-installed
-	$(PYTEST) tests/unit
-	KERAS_BACKEND=jax XLA_FLAGS=--xla_backend_optimization_level=0 $(PYTEST) tests/unit
+# The library's unit tests, on TensorFlow (the default backend), then on JAX
+# those whose results can differ between backends (the others are marked
+# backend_independent: pyproject.toml). On a CPU, JAX compiles one small XLA
+# program per variable shape while a model is built; without LLVM's optimizer
+# that is ~8x faster (DenseNet-100: 99 s -> 13 s) and the results are the same.
+unit-tests: unit-tests-tf unit-tests-jax
+
+unit-tests-tf: $(VENV)/.test-installed
+	$(TIMED) $(PYTEST) tests/unit
+
+unit-tests-jax: $(VENV)/.test-installed
+	$(TIMED) KERAS_BACKEND=jax XLA_FLAGS=--xla_backend_optimization_level=0 \
+	  $(PYTEST) tests/unit -m "not backend_independent"
 
 # Every notebook executed with nbval, and the book's structure and Sphinx build.
 notebook-tests: $(VENV)/.test-installed vendor-js chromium
-	$(PYTEST) --nbval-lax --sanitize-with tests/book/nbval_sanitize.cfg chapters tests/book
+	$(TIMED) $(PYTEST) --nbval-lax --sanitize-with tests/book/nbval_sanitize.cfg \
+	  chapters tests/book
 
 clean:
 	rm -rf _build $(VENV) $(VENDOR) node_modules

@@ -2,9 +2,14 @@
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pytest
 
 import densenet_lib as dl
 from densenet_lib import figures
+
+# Shapes, counts and arithmetic: the same on every Keras backend, so the
+# Makefile runs this file on TensorFlow only (pyproject.toml, markers).
+pytestmark = pytest.mark.backend_independent
 
 
 def test_curves_are_the_closed_form_counts():

@@ -9,6 +9,10 @@ from conftest import reference_macs
 import densenet_lib as dl
 from densenet_lib import counting, paper
 
+# Shapes, counts and arithmetic: the same on every Keras backend, so the
+# Makefile runs this file on TensorFlow only (pyproject.toml, markers).
+pytestmark = pytest.mark.backend_independent
+
 
 def test_hand_count_of_a_tiny_model():
     inputs = keras.Input(shape=(8, 8, 3))

@@ -10,6 +10,10 @@ from densenet_lib import figures
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+# Shapes, counts and arithmetic: the same on every Keras backend, so the
+# Makefile runs this file on TensorFlow only (pyproject.toml, markers).
+pytestmark = pytest.mark.backend_independent
+
 
 def texts(ax):
     return [t.get_text() for t in ax.texts] + [ax.get_title()]

@@ -18,6 +18,10 @@ from conftest import reference_macs
 import densenet_lib as dl
 from densenet_lib import explorer as ex
 
+# Shapes, counts and arithmetic: the same on every Keras backend, so the
+# Makefile runs this file on TensorFlow only (pyproject.toml, markers).
+pytestmark = pytest.mark.backend_independent
+
 ROOT = Path(__file__).resolve().parents[2]
 NODE = shutil.which("node")
 JS = Path(ex.__file__).with_name("explorer.js")

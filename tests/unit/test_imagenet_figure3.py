@@ -10,6 +10,10 @@ from conftest import weight_count
 import densenet_lib as dl
 from densenet_lib import paper
 
+# Shapes, counts and arithmetic: the same on every Keras backend, so the
+# Makefile runs this file on TensorFlow only (pyproject.toml, markers).
+pytestmark = pytest.mark.backend_independent
+
 # torchvision.models.<Name>_Weights.IMAGENET1K_V1.meta: "num_params" and
 # "_ops" (GFLOPS, i.e. giga multiply-adds of one 224 x 224 image), as
 # published in pytorch/vision torchvision/models/{resnet,densenet}.py and the

@@ -6,6 +6,10 @@ import pytest
 import densenet_lib as dl
 from densenet_lib import memory
 
+# Shapes, counts and arithmetic: the same on every Keras backend, so the
+# Makefile runs this file on TensorFlow only (pyproject.toml, markers).
+pytestmark = pytest.mark.backend_independent
+
 
 def built_dense_block(num_layers, k, k0, size=8, bottleneck=False):
     inputs = keras.Input((size, size, k0))

@@ -2,11 +2,16 @@
 
 import keras
 import numpy as np
+import pytest
 from conftest import reference_macs, weight_count
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 import densenet_lib as dl
+
+# Shapes, counts and arithmetic: the same on every Keras backend, so the
+# Makefile runs this file on TensorFlow only (pyproject.toml, markers).
+pytestmark = pytest.mark.backend_independent
 
 
 def check_plan_against_model(config):

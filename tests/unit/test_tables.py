@@ -4,6 +4,10 @@ import densenet_lib as dl
 from densenet_lib import tables
 from densenet_lib.tables import text_table
 
+# Shapes, counts and arithmetic: the same on every Keras backend, so the
+# Makefile runs this file on TensorFlow only (pyproject.toml, markers).
+pytestmark = pytest.mark.backend_independent
+
 
 def test_text_table_aligns_and_separates_thousands():
     table = text_table(["model", "params", "error"], [["a", 1234567, "4.51"]])

@@ -11,6 +11,10 @@ import densenet_lib as dl
 import densenet_lib.densenet as densenet_module
 import densenet_lib.residual as residual_module
 
+# Shapes, counts and arithmetic: the same on every Keras backend, so the
+# Makefile runs this file on TensorFlow only (pyproject.toml, markers).
+pytestmark = pytest.mark.backend_independent
+
 
 @pytest.fixture(autouse=True)
 def no_layer_may_be_built(monkeypatch):
