@@ -162,19 +162,24 @@ def profile_data(profile) -> ImageData:
     return load_data(name).normalized()
 
 
-def augmentation(seed: int | None = None) -> keras.Sequential:
-    """The paper's augmentation (Sec. 4.2, "C10+"), applied on the fly in training only:
-    zero-pad 4 pixels, take a random 32x32 crop, flip horizontally at random.
+def augment_batch(images: np.ndarray, rng: np.random.Generator, pad: int = 4):
+    """The paper's C10+ augmentation (Sec. 4.1, "mirroring/shifting"; in the
+    authors' code, fb.resnet.torch's: zero-pad 4 pixels, take a random crop
+    of the original size, flip horizontally with probability 1/2), for one
+    batch, in NumPy.
 
-    Shapes: (b, 32, 32, c) -> (b, 32, 32, c). Call it on training batches
-    with ``training=True``; keep it out of the model, since at inference
-    Keras' RandomCrop resizes the padded 40x40 image instead of cropping it.
+    Every image gets its own crop offset ``(dy, dx)`` in ``[0, 2 * pad]`` and
+    flip, drawn from ``rng``: seed ``rng`` from (seed, epoch, batch) and the
+    batch is the same every time it is asked for. Returns
+    ``(augmented, dy, dx, flip)``. Shapes: (b, h, w, c) -> (b, h, w, c).
     """
-    return keras.Sequential(
-        [
-            keras.layers.ZeroPadding2D(4, name="pad4"),
-            keras.layers.RandomCrop(32, 32, seed=seed, name="random_crop"),
-            keras.layers.RandomFlip("horizontal", seed=seed, name="random_flip"),
-        ],
-        name="augmentation",
-    )
+    images = np.asarray(images)
+    b, h, w, _ = images.shape
+    dy, dx = rng.integers(0, 2 * pad + 1, size=(2, b))
+    flip = rng.random(b) < 0.5
+    padded = np.pad(images, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
+    rows = dy[:, None] + np.arange(h)  # (b, h): the padded rows each image keeps
+    cols = dx[:, None] + np.arange(w)  # (b, w)
+    cols = np.where(flip[:, None], cols[:, ::-1], cols)
+    out = padded[np.arange(b)[:, None, None], rows[:, :, None], cols[:, None, :]]
+    return out, dy, dx, flip

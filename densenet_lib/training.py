@@ -36,7 +36,7 @@ import keras
 import numpy as np
 
 from .config import check_int
-from .data import ImageData, augmentation
+from .data import ImageData, augment_batch
 
 
 def steps_per_epoch(examples: int, batch_size: int) -> int:
@@ -180,7 +180,7 @@ class ImageBatches(keras.utils.PyDataset):
         super().__init__(**kwargs)
         self.x, self.y = x, y
         self.batch_size, self.seed, self.shuffle = batch_size, seed, shuffle
-        self.augmenter = augmentation() if augment else None
+        self.augment = augment
         self.epoch = 0
 
     def set_epoch(self, epoch: int) -> None:
@@ -189,27 +189,26 @@ class ImageBatches(keras.utils.PyDataset):
     def __len__(self) -> int:
         return steps_per_epoch(len(self.x), self.batch_size)
 
+    def _order(self) -> np.ndarray:
+        """This epoch's order of the examples (computed once per epoch)."""
+        if getattr(self, "_order_of", (None,))[0] != self.epoch:
+            order = (
+                np.random.default_rng([self.seed, self.epoch]).permutation(len(self.x))
+                if self.shuffle
+                else np.arange(len(self.x))
+            )
+            self._order_of = (self.epoch, order)
+        return self._order_of[1]
+
     def __getitem__(self, index: int):
-        order = (
-            np.random.default_rng([self.seed, self.epoch]).permutation(len(self.x))
-            if self.shuffle
-            else np.arange(len(self.x))
-        )
+        order = self._order()
         rows = order[index * self.batch_size : (index + 1) * self.batch_size]
         x, y = self.x[rows], self.y[rows]
-        if self.augmenter is not None:
-            # Reseed the crop and flip from (seed, epoch, batch) so that a
-            # resumed run replays them.
-            seed = int(
-                np.random.default_rng([self.seed, self.epoch, index]).integers(2**31)
-            )
-            for layer in self.augmenter.layers:
-                for generator in vars(layer).values():
-                    if isinstance(generator, keras.random.SeedGenerator):
-                        generator.state.assign(
-                            np.array([seed, 0], dtype=generator.state.dtype)
-                        )
-            x = keras.ops.convert_to_numpy(self.augmenter(x, training=True))
+        if self.augment:
+            # Crops and flips from (seed, epoch, batch) alone, so that a resumed
+            # run replays them.
+            rng = np.random.default_rng([self.seed, self.epoch, index])
+            x = augment_batch(x, rng)[0]
         return x, y
 
 

@@ -2,6 +2,7 @@ import keras
 import numpy as np
 import pytest
 
+import densenet_lib as dl
 from densenet_lib import data
 from densenet_lib.profiles import Profile
 
@@ -53,21 +54,32 @@ def test_cifar_falls_back_to_digits_when_the_download_fails(monkeypatch, capsys)
         data.load_data("mnist")
 
 
-def test_augmentation_pads_crops_and_flips():
-    aug = data.augmentation(seed=1)
-    x = np.arange(2 * 32 * 32 * 3, dtype="float32").reshape(2, 32, 32, 3)
-    y = keras.ops.convert_to_numpy(aug(x, training=True))
-    assert y.shape == x.shape
-    assert not np.array_equal(y, x)
-    # Every output row is a (possibly flipped, shifted) window of the zero-padded input.
-    padded = np.pad(x, ((0, 0), (4, 4), (4, 4), (0, 0)))
-    found = any(
-        np.array_equal(y[0], window) or np.array_equal(y[0], window[:, ::-1])
-        for i in range(9)
-        for j in range(9)
-        for window in [padded[0, i : i + 32, j : j + 32]]
-    )
-    assert found
+def test_augmentation_is_exactly_the_papers_crop_and_flip():
+    x = np.arange(64 * 32 * 32 * 3, dtype="float32").reshape(64, 32, 32, 3)
+    y, dy, dx, flip = data.augment_batch(x, np.random.default_rng(1))
+    padded = np.pad(x, ((0, 0), (4, 4), (4, 4), (0, 0)))  # zeros around
+    for i in range(len(x)):
+        window = padded[i, dy[i] : dy[i] + 32, dx[i] : dx[i] + 32]
+        np.testing.assert_array_equal(y[i], window[:, ::-1] if flip[i] else window)
+    # Offsets 0..8 (pad 4 on each side) and both flips occur.
+    assert set(dy) | set(dx) <= set(range(9)) and len(set(dy)) > 4
+    assert 0 < flip.sum() < len(x)
+
+
+def test_augmented_batches_depend_on_seed_epoch_and_batch_alone():
+    x = np.random.default_rng(0).normal(size=(20, 32, 32, 3)).astype("float32")
+    y = np.arange(20)
+
+    def batch(epoch, index, seed=0):
+        batches = dl.training.ImageBatches(x, y, 8, seed=seed, augment=True)
+        batches.set_epoch(epoch)
+        return batches[index]
+
+    first, again = batch(1, 2), batch(1, 2)
+    np.testing.assert_array_equal(first[0], again[0])
+    np.testing.assert_array_equal(first[1], again[1])
+    assert not np.array_equal(batch(2, 2)[0], first[0])
+    assert not np.array_equal(batch(1, 2, seed=1)[0], first[0])
 
 
 @pytest.mark.parametrize("name", ["quick", "full"])
