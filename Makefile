@@ -33,9 +33,10 @@ book: sync vendor-js
 	$(BIN)/python -m tools.build_book
 
 # Chapters are pairs chapters/NN_name.md + .ipynb (jupytext.toml): whichever
-# of the two was edited last is copied into the other; outputs are kept.
+# of the two was edited last is copied into the other; outputs are kept. The
+# repository (_config.yml) is written into every install cell and the README.
 sync: $(VENV)/.book-installed
-	$(BIN)/jupytext --sync --quiet chapters/[0-9][0-9]_*.md
+	$(BIN)/python -m tools.sync_chapters
 
 execute: sync
 	$(BIN)/python -m tools.execute_notebooks $(CHAPTERS)

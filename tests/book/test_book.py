@@ -49,3 +49,17 @@ def test_book_builds_without_warnings(built_book):
     assert (built_book / "index.html").exists()
     for chapter in CHAPTERS:
         assert (built_book / f"{chapter}.html").exists()
+
+
+def test_launch_buttons_open_each_chapters_notebook_from_the_repository(built_book):
+    """The Colab button of every chapter opens its .ipynb (not the .md) from
+    _config.yml's repository and branch, the same the install cells use."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
+    owner_repo = config["url"].removeprefix("https://github.com/")
+    for chapter in CHAPTERS:
+        page = (built_book / f"{chapter}.html").read_text(encoding="utf-8")
+        colab = (
+            f"https://colab.research.google.com/github/{owner_repo}/blob/"
+            f"{config['branch']}/{chapter}.ipynb"
+        )
+        assert colab in page, chapter

@@ -8,7 +8,7 @@ import jupytext
 import nbformat
 import pytest
 
-from tools import notebooks
+from tools import notebooks, sync_chapters
 
 CHAPTERS = notebooks.chapter_notebooks()
 SYNC = "after editing one of them, run `make sync`"
@@ -66,3 +66,25 @@ def test_a_code_edit_makes_a_chapter_stale_and_a_prose_edit_does_not():
     assert notebooks.execution_stamp(code, "quick", library) != stamp
     assert notebooks.execution_stamp(nb, "full", library) != stamp
     assert notebooks.execution_stamp(nb, "quick", library[::-1]) != stamp
+
+
+def test_the_repository_is_named_once_in_config_and_followed_everywhere():
+    url = sync_chapters.install_url()
+    for path in CHAPTERS:
+        install = jupytext.read(path.with_suffix(".md")).cells[1].source
+        assert f'url = "{url}"' in install, f"{path.stem}: run `make sync`"
+    readme = (notebooks.ROOT / "README.md").read_text(encoding="utf-8")
+    assert f'pip install "densenet_lib @ {url}"' in readme, "run `make sync`"
+
+
+def test_changing_the_repository_setting_rewrites_install_cell_and_readme(tmp_path):
+    config = tmp_path / "_config.yml"
+    config.write_text(
+        "repository:\n  url: https://example.org/me/fork\n  branch: dev\n"
+    )
+    url = sync_chapters.install_url(config)
+    assert url == "git+https://example.org/me/fork@dev"
+    text = CHAPTERS[0].with_suffix(".md").read_text(encoding="utf-8")
+    assert f'    url = "{url}"' in sync_chapters.with_install_url(text, url)
+    readme = 'x\npip install "densenet_lib @ git+https://a/b@main"\n'
+    assert url in sync_chapters.with_readme_url(readme, url)
