@@ -210,3 +210,77 @@ def test_presets_pass_memory_efficient_on():
     assert dl.imagenet_config(121, memory_efficient=True).memory_efficient
     assert dl.densenet_cifar_config(40, memory_efficient=True).memory_efficient
     assert not dl.imagenet_config(121).memory_efficient
+
+
+@pytest.fixture
+def mixed_precision():
+    yield
+    keras.mixed_precision.set_global_policy("float32")
+
+
+def test_library_fit_with_mixed_precision(mixed_precision):
+    """training.fit in mixed float16 (float32 classifier). ``accelerate=True``
+    would set the same policy and add XLA, which takes a minute to compile on
+    a CPU."""
+    x, y = batch(size=16)
+    data = dl.data.ImageData("tiny", x, y, x[:8], y[:8], SMALL["classes"], "tiny")
+    recipe = dl.training.Recipe(epochs=1, batch_size=8, augment=False)
+
+    tiny = {**SMALL, "blocks": (2, 2)}
+
+    def build(dropout_rate):
+        return dl.DenseNet(**tiny, dropout_rate=dropout_rate, memory_efficient=True)
+
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    model, history = dl.training.fit(build, data, recipe, accelerate=False, verbose=0)
+    assert model.get_layer("conv2_block1_1_conv").compute_dtype == "float16"
+    assert model.get_layer("predictions").compute_dtype == "float32"
+    assert model.get_layer("conv2_block2_0_bn").momentum == recipe.bn_momentum
+    assert np.isfinite(history.history["loss"]).all()
+    # Moving statistics moved, and stayed finite.
+    variance = np.asarray(model.get_layer("conv2_block2_0_bn").moving_variance)
+    assert np.isfinite(variance).all() and not np.allclose(variance, 1.0)
+    keras.mixed_precision.set_global_policy("float32")
+    naive = dl.DenseNet(**tiny)  # same function in float32; float16's tolerance
+    dl.transfer_weights(model, naive)
+    np.testing.assert_allclose(model.predict(x, verbose=0), naive(x), atol=2e-2)
+
+
+def stored_feature_map_elements(model) -> int:
+    """Elements of the 4-d tensors JAX's autodiff keeps for the backward pass
+    of one training-mode loss (inputs and variables left out)."""
+    from jax._src.ad_checkpoint import saved_residuals
+
+    x, y = batch(size=2)
+    trainable = [v.value for v in model.trainable_variables]
+    frozen = [v.value for v in model.non_trainable_variables]
+
+    def loss(trainable):
+        out, _ = model.stateless_call(trainable, frozen, x, training=True)
+        return keras.losses.sparse_categorical_crossentropy(y, out).mean()
+
+    return sum(
+        int(np.prod(array.shape))
+        for array, why in saved_residuals(loss, trainable)
+        if len(array.shape) == 4 and "argument" not in why
+    )
+
+
+@pytest.mark.skipif(keras.backend.backend() != "jax", reason="reads JAX's residuals")
+@pytest.mark.parametrize("bottleneck", [True, False])
+def test_stored_feature_maps_grow_linearly_with_the_block_depth(bottleneck):
+    """Pleiss et al.'s point: the naive block stores O(L²) feature-map
+    elements, the memory-efficient one O(L) (second difference 0)."""
+    for memory_efficient, quadratic in ((False, True), (True, False)):
+        stored = [
+            stored_feature_map_elements(
+                dl.DenseNet(
+                    **{**SMALL, "blocks": (depth,)},
+                    bottleneck=bottleneck,
+                    memory_efficient=memory_efficient,
+                )
+            )
+            for depth in (2, 4, 6)
+        ]
+        second_difference = stored[2] - 2 * stored[1] + stored[0]
+        assert (second_difference > 0) == quadratic, (memory_efficient, stored)
