@@ -290,8 +290,9 @@ def imagenet_config(
     )
 
 
-def _imagenet_model(depth, weights, **kwargs) -> keras.Model:
-    config = imagenet_config(depth, **kwargs)
+def _imagenet_model(depth, weights, *args) -> keras.Model:
+    """Build (and load) an ImageNet DenseNet; ``args`` as :func:`imagenet_config`'s."""
+    config = imagenet_config(depth, *args)
     include_top, classes = config.include_top, config.classes
     variant = IMAGENET_VARIANTS[depth]
     check_weights(weights, variant, include_top, classes)
@@ -339,15 +340,9 @@ def _preset(depth):
         memory_efficient=False,
     ) -> keras.Model:
         return _imagenet_model(
-            depth,
-            weights,
-            include_top=include_top,
-            input_shape=input_shape,
-            pooling=pooling,
-            classes=classes,
-            classifier_activation=classifier_activation,
-            memory_efficient=memory_efficient,
-        )
+            depth, weights, include_top, input_shape, pooling, classes,
+            classifier_activation, memory_efficient,
+        )  # fmt: skip
 
     preset.__name__ = preset.__qualname__ = variant.constructor
     preset.__doc__ = _preset_doc(variant)

@@ -284,3 +284,18 @@ def test_stored_feature_maps_grow_linearly_with_the_block_depth(bottleneck):
         ]
         second_difference = stored[2] - 2 * stored[1] + stored[0]
         assert (second_difference > 0) == quadratic, (memory_efficient, stored)
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() == "jax",
+    reason="two DenseNet-121s take ~100 s to build and run on JAX on a CPU; "
+    "names and weights do not depend on the backend",
+)
+def test_keras_applications_weights_load_unchanged(imagenet_models):
+    """DenseNet121(memory_efficient=True) takes keras.applications' weights by
+    layer name and computes keras.applications' function."""
+    reference = imagenet_models.keras_applications(121)
+    efficient = dl.DenseNet121(memory_efficient=True)
+    assert dl.transfer_weights(reference, efficient) == 242
+    x = np.random.default_rng(0).normal(size=(1, 224, 224, 3)).astype("float32")
+    np.testing.assert_allclose(efficient(x), reference(x), rtol=1e-4, atol=1e-6)
