@@ -26,12 +26,12 @@ def _new_features(
 ):
     """H_l([x_0, ..., x_{l-1}]): the k new feature maps of one dense layer.
 
-    Naive: the concatenation is one tensor, then BN-ReLU-Conv. Memory-efficient
-    (Pleiss et al. 2017): BN's affine map from the feature maps, then
-    concatenation-BN-ReLU-Conv recomputed in the backward pass; the first conv
+    Naive: ``feature_maps`` is one tensor, the concatenation, then
+    BN-ReLU-Conv. Memory-efficient (Pleiss et al. 2017): ``feature_maps`` is
+    [x_0, ..., x_{l-1}]; BN's affine map from their batch moments, then
+    concatenation-BN-ReLU-Conv recomputed in the backward pass. The first conv
     is ``{name}_1_conv`` with a bottleneck, ``{name}_2_conv`` without.
-    Shapes: [(b, h, w, c_i)] -> (b, h, w, k), with the concatenation of
-    ``feature_maps`` for the naive layer.
+    Shapes: [(b, h, w, c_i)] -> (b, h, w, k).
     """
     first = 4 * growth_rate if bottleneck else growth_rate
     first_conv = dict(
