@@ -27,6 +27,13 @@ def check_int(name: str, value, minimum: int = 1) -> int:
     return int(value)
 
 
+def check_bool(name: str, value) -> bool:
+    """``value`` if it is ``True`` or ``False``; else ``ValueError`` naming it."""
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return value
+
+
 def check_choice(name: str, value, allowed) -> object:
     """Return ``value`` if it is one of ``allowed``, else raise ``ValueError``."""
     if value not in allowed:
@@ -167,7 +174,9 @@ class DenseNetConfig:
     convolution (default 2k), ``bottleneck`` turns on DenseNet-B's 1x1
     convolution to 4k channels, ``compression`` is θ of DenseNet-C, and
     ``stem`` is the ImageNet stem (7x7/2 conv + 3x3/2 max pool) or the CIFAR
-    stem (one 3x3 conv).
+    stem (one 3x3 conv). ``memory_efficient`` recomputes each dense layer's
+    concatenation-BN-ReLU-Conv in the backward pass instead of storing it
+    (Pleiss et al. 2017), with the same layers and weights.
     """
 
     blocks: tuple
@@ -183,6 +192,7 @@ class DenseNetConfig:
     input_shape: tuple | None = None
     classifier_activation: object = "softmax"
     name: str = "densenet"
+    memory_efficient: bool = False
     stem_channels: int = field(init=False)
 
     def __post_init__(self):
@@ -205,10 +215,8 @@ class DenseNetConfig:
         if self.init_channels is not None:
             check_int("init_channels", self.init_channels)
         set_("stem_channels", self.init_channels or 2 * self.growth_rate)
-        if not isinstance(self.bottleneck, bool):
-            raise ValueError(
-                f"bottleneck must be True or False, got {self.bottleneck!r}"
-            )
+        check_bool("bottleneck", self.bottleneck)
+        check_bool("memory_efficient", self.memory_efficient)
         if (
             not isinstance(self.compression, numbers.Real)
             or isinstance(self.compression, bool)

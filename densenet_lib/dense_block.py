@@ -2,17 +2,71 @@
 
 Layer names follow ``keras.applications.densenet`` (``conv2_block1_0_bn``,
 ``conv2_block1_1_conv``, ...), so weights move across by name.
+``memory_efficient=True`` builds the same layers (names, variables) with the
+first BN-ReLU-Conv of every dense layer recomputed in the backward pass
+(Pleiss et al. 2017; :mod:`densenet_lib.memory_efficient`).
 """
 
 from __future__ import annotations
 
 from keras import layers
 
-from .layers_common import bn_relu
+from .config import check_bool
+from .layers_common import batch_norm, bn_relu
+from .memory_efficient import BatchNormScaleShift, FusedBNReLUConv
+
+
+def _new_features(
+    feature_maps: list,
+    growth_rate: int,
+    name: str,
+    bottleneck: bool,
+    dropout_rate: float,
+    memory_efficient: bool,
+):
+    """H_l([x_0, ..., x_{l-1}]): the k new feature maps of one dense layer.
+
+    Naive: ``feature_maps`` is one tensor, the concatenation, then
+    BN-ReLU-Conv. Memory-efficient (Pleiss et al. 2017): ``feature_maps`` is
+    [x_0, ..., x_{l-1}]; BN's affine map from their batch moments, then
+    concatenation-BN-ReLU-Conv recomputed in the backward pass. The first conv
+    is ``{name}_1_conv`` with a bottleneck, ``{name}_2_conv`` without.
+    Shapes: [(b, h, w, c_i)] -> (b, h, w, k).
+    """
+    first = 4 * growth_rate if bottleneck else growth_rate
+    first_conv = dict(
+        filters=first,
+        kernel_size=1 if bottleneck else 3,
+        padding="valid" if bottleneck else "same",
+        use_bias=False,
+        name=f"{name}_1_conv" if bottleneck else f"{name}_2_conv",
+    )
+    if memory_efficient:
+        bn = batch_norm(f"{name}_0_bn", BatchNormScaleShift)
+        scale, shift = bn(feature_maps)
+        y = FusedBNReLUConv(**first_conv)([*feature_maps, scale, shift])
+    else:
+        y = bn_relu(feature_maps[0], f"{name}_0_")
+        y = layers.Conv2D(**first_conv)(y)
+    if bottleneck:
+        if dropout_rate:
+            y = layers.Dropout(dropout_rate, name=f"{name}_1_drop")(y)
+        y = bn_relu(y, f"{name}_1_")
+        y = layers.Conv2D(
+            growth_rate, 3, padding="same", use_bias=False, name=f"{name}_2_conv"
+        )(y)
+    if dropout_rate:
+        y = layers.Dropout(dropout_rate, name=f"{name}_2_drop")(y)
+    return y
 
 
 def dense_layer(
-    x, growth_rate: int, name: str, bottleneck: bool = True, dropout_rate: float = 0.0
+    x,
+    growth_rate: int,
+    name: str,
+    bottleneck: bool = True,
+    dropout_rate: float = 0.0,
+    memory_efficient: bool = False,
 ):
     """One layer H_l of a Dense Block, with its concatenation.
 
@@ -21,20 +75,15 @@ def dense_layer(
 
     then ``Concatenate([x, H_l(x)])``. keras.applications calls this
     ``conv_block``. Dropout (paper Sec. 4.2, CIFAR without augmentation)
-    follows each convolution when ``dropout_rate > 0``.
+    follows each convolution when ``dropout_rate > 0``. ``memory_efficient``:
+    the first BN-ReLU-Conv recomputed in the backward pass (Pleiss et al.
+    2017), same layer names and weights.
     Shapes: (batch, h, w, c) -> (batch, h, w, c + k).
     """
-    y = bn_relu(x, f"{name}_0_")
-    if bottleneck:
-        y = layers.Conv2D(4 * growth_rate, 1, use_bias=False, name=f"{name}_1_conv")(y)
-        if dropout_rate:
-            y = layers.Dropout(dropout_rate, name=f"{name}_1_drop")(y)
-        y = bn_relu(y, f"{name}_1_")
-    y = layers.Conv2D(
-        growth_rate, 3, padding="same", use_bias=False, name=f"{name}_2_conv"
-    )(y)
-    if dropout_rate:
-        y = layers.Dropout(dropout_rate, name=f"{name}_2_drop")(y)
+    check_bool("memory_efficient", memory_efficient)
+    y = _new_features(
+        [x], growth_rate, name, bottleneck, dropout_rate, memory_efficient
+    )
     return layers.Concatenate(axis=-1, name=f"{name}_concat")([x, y])
 
 
@@ -45,14 +94,37 @@ def dense_block(
     name: str,
     bottleneck: bool = True,
     dropout_rate: float = 0.0,
+    memory_efficient: bool = False,
 ):
     """A Dense Block of ``num_layers`` dense layers named ``{name}_block1`` ...
 
     Layer l sees k_0 + k(l - 1) channels (paper Sec. 3, "Growth rate").
+    ``memory_efficient`` (Pleiss et al. 2017): every layer reads the list of
+    feature maps [x_0, ..., x_{l-1}], stored once each, and recomputes their
+    concatenation, BN and ReLU in the backward pass; the block concatenates
+    once at its end (``{name}_block{num_layers}_concat``). Same layer names
+    and weights as the naive block.
     Shapes: (batch, h, w, k_0) -> (batch, h, w, k_0 + num_layers * k).
     """
+    check_bool("memory_efficient", memory_efficient)
+    if not memory_efficient:
+        for i in range(num_layers):
+            x = dense_layer(
+                x, growth_rate, f"{name}_block{i + 1}", bottleneck, dropout_rate
+            )
+        return x
+    feature_maps = [x]
     for i in range(num_layers):
-        x = dense_layer(
-            x, growth_rate, f"{name}_block{i + 1}", bottleneck, dropout_rate
+        feature_maps.append(
+            _new_features(
+                feature_maps,
+                growth_rate,
+                f"{name}_block{i + 1}",
+                bottleneck,
+                dropout_rate,
+                memory_efficient,
+            )
         )
-    return x
+    return layers.Concatenate(axis=-1, name=f"{name}_block{num_layers}_concat")(
+        feature_maps
+    )

@@ -114,6 +114,7 @@ def build_densenet(config: DenseNetConfig) -> keras.Model:
             f"conv{stage}",
             bottleneck=config.bottleneck,
             dropout_rate=config.dropout_rate,
+            memory_efficient=config.memory_efficient,
         )
         if i < last:
             x = transition_block(
@@ -137,6 +138,7 @@ def DenseNet(
     input_shape=None,
     classifier_activation="softmax",
     name="densenet",
+    memory_efficient=False,
 ) -> keras.Model:
     """Build any DenseNet (Huang et al., CVPR 2017).
 
@@ -153,6 +155,10 @@ def DenseNet(
             as in ``keras.applications.DenseNet121``. ``input_shape`` defaults
             to 224x224x3 (ImageNet stem) or 32x32x3 (CIFAR stem), or
             ``(None, None, 3)`` without the top.
+        memory_efficient: recompute each dense layer's concatenation-BN-ReLU-Conv
+            in the backward pass instead of storing it (Pleiss et al. 2017);
+            same layer names and weights, same function. Default ``False``:
+            keras.applications' exact twin.
 
     Returns:
         A functional ``keras.Model``: (batch, H, W, C) -> (batch, classes).
@@ -165,6 +171,7 @@ def DenseNet(
     config = DenseNetConfig(
         blocks, growth_rate, init_channels, bottleneck, compression, dropout_rate,
         stem, include_top, pooling, classes, input_shape, classifier_activation, name,
+        memory_efficient,
     )  # fmt: skip
     return build_densenet(config)
 
@@ -201,8 +208,12 @@ def densenet_cifar_config(
     pooling=None,
     classifier_activation="softmax",
     name=None,
+    memory_efficient=False,
 ) -> DenseNetConfig:
-    """The config of a three-block CIFAR DenseNet of depth L (paper Table 2)."""
+    """The config of a three-block CIFAR DenseNet of depth L (paper Table 2).
+
+    ``memory_efficient`` as in :func:`DenseNet`.
+    """
     head = _head(include_top, pooling, classes, input_shape, classifier_activation)
     config = DenseNetConfig(
         blocks=depth_to_blocks(depth, bottleneck),
@@ -213,6 +224,7 @@ def densenet_cifar_config(
         dropout_rate=dropout_rate,
         stem="cifar",
         name=name or "densenet",
+        memory_efficient=memory_efficient,
         **head,
     )
     if init_channels is None:
@@ -256,11 +268,13 @@ def imagenet_config(
     pooling=None,
     classes=1000,
     classifier_activation="softmax",
+    memory_efficient=False,
 ) -> DenseNetConfig:
     """The config of an ImageNet DenseNet, from :data:`IMAGENET_VARIANTS`.
 
     ``depth``: a key of :data:`IMAGENET_VARIANTS`, e.g. 121 (paper Table 1:
-    k = 32, θ = 0.5, bottlenecks). The other arguments as in
+    k = 32, θ = 0.5, bottlenecks). ``memory_efficient`` as in
+    :func:`DenseNet`; the other arguments as in
     ``keras.applications.DenseNet121``.
     """
     variant = imagenet_variant(depth)
@@ -273,16 +287,15 @@ def imagenet_config(
         compression=variant.compression,
         stem="imagenet",
         name=variant.name,
+        memory_efficient=memory_efficient,
         **head,
     )
 
 
-def _imagenet_model(
-    depth, include_top, weights, input_shape, pooling, classes, classifier_activation
-) -> keras.Model:
-    config = imagenet_config(
-        depth, include_top, input_shape, pooling, classes, classifier_activation
-    )
+def _imagenet_model(depth, weights, *args) -> keras.Model:
+    """Build (and load) an ImageNet DenseNet; ``args`` as :func:`imagenet_config`'s."""
+    config = imagenet_config(depth, *args)
+    include_top, classes = config.include_top, config.classes
     variant = IMAGENET_VARIANTS[depth]
     check_weights(weights, variant, include_top, classes)
     model = build_densenet(config)
@@ -309,7 +322,8 @@ def _preset_doc(variant) -> str:
         f"{variant.label} ({variant.source}): blocks {variant.blocks}, "
         f"k = {variant.growth_rate}, {variant.init_channels} initial channels, "
         f"bottlenecks, θ = {variant.compression}.\n\n"
-        f"{twin} The other arguments as in ``keras.applications.DenseNet121``.\n"
+        f"{twin} ``memory_efficient`` as in :func:`densenet_lib.DenseNet`; the "
+        "other arguments as in ``keras.applications.DenseNet121``.\n"
         "Shapes: (b, 224, 224, 3) -> (b, classes) with the defaults."
     )
 
@@ -325,16 +339,12 @@ def _preset(depth):
         pooling=None,
         classes=1000,
         classifier_activation="softmax",
+        memory_efficient=False,
     ) -> keras.Model:
         return _imagenet_model(
-            depth,
-            include_top,
-            weights,
-            input_shape,
-            pooling,
-            classes,
-            classifier_activation,
-        )
+            depth, weights, include_top, input_shape, pooling, classes,
+            classifier_activation, memory_efficient,
+        )  # fmt: skip
 
     preset.__name__ = preset.__qualname__ = variant.constructor
     preset.__doc__ = _preset_doc(variant)

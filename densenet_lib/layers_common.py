@@ -37,12 +37,15 @@ def classifier_dtype():
     return "float32" if policy.compute_dtype != policy.variable_dtype else None
 
 
-def batch_norm(name: str) -> layers.BatchNormalization:
+def batch_norm(name: str, kind=layers.BatchNormalization) -> layers.BatchNormalization:
     """BatchNormalization over the channel axis with keras.applications' epsilon.
 
+    ``kind``: the class, ``BatchNormalization`` or a subclass such as the
+    memory-efficient dense layer's
+    :class:`~densenet_lib.memory_efficient.BatchNormScaleShift`.
     Shapes: (b, h, w, c) -> (b, h, w, c).
     """
-    return layers.BatchNormalization(axis=-1, epsilon=BN_EPSILON, name=name)
+    return kind(axis=-1, epsilon=BN_EPSILON, name=name)
 
 
 def bn_relu(x, prefix: str):

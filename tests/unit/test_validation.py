@@ -45,6 +45,8 @@ BAD_DENSENET_ARGS = [
     (dict(stem="resnet"), "stem", "'imagenet', 'cifar'"),
     (dict(include_top=False, pooling="mean"), "pooling", "'avg', 'max'"),
     (dict(dropout_rate=1.0), "dropout_rate", "[0, 1)"),
+    (dict(memory_efficient="yes"), "memory_efficient", "True or False"),
+    (dict(memory_efficient=1), "memory_efficient", "True or False"),
     (dict(init_channels=0), "init_channels", ">= 1"),
     (dict(classes=0), "classes", ">= 1"),
     (dict(input_shape=(224, 224)), "input_shape", "(height, width, channels)"),
