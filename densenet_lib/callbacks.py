@@ -1,6 +1,6 @@
 """Keras callbacks that let a chapter show what happens during training.
 
-Chapter 5 stages a lost Colab runtime with :class:`Disconnect` and shows, with
+Chapter 6 stages a lost Colab runtime with :class:`Disconnect` and shows, with
 :class:`EpochLog`, that calling ``training.fit`` again with the same backup
 folder trains only the epochs that are left.
 """

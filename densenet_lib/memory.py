@@ -4,9 +4,15 @@ A Dense Block's layer l concatenates its input (k_0 + k(l - 1) channels,
 Huang et al. 2017, Sec. 3) with its k new channels. A naive implementation,
 such as :func:`densenet_lib.dense_block` built from Keras layers, stores every
 such concatenation as a new tensor, so the block's feature maps grow
-*quadratically* with its number of layers L; one pre-allocated buffer of
-k_0 + kL channels that every layer writes into (Pleiss et al. 2017,
-"Memory-Efficient Implementation of DenseNets") grows linearly.
+*quadratically* with its number of layers L. Pleiss et al. (2017,
+"Memory-Efficient Implementation of DenseNets") keep only the block input and
+each layer's k new maps (k_0 + kL channels in all, linear in L): every
+layer's concatenation, and its batch-normalization output, are written into
+shared memory storage that the next layer overwrites, and the backward pass
+recomputes them there (a concatenation and a BN are cheap to redo). The
+``"shared_buffer"`` count is those k_0 + kL persistent channels; the two
+shared storages, each as large as the last concatenation (k_0 + kL
+channels), at most triple it, and it stays linear in L.
 
 Counts are numbers of elements per example; multiply by the batch size and
 the bytes per element (4 for float32) for bytes.
@@ -93,7 +99,9 @@ def dense_block_elements(
       (c_l + k); with ``bottleneck`` also Conv1x1, BN and ReLU (4k each);
     - ``"concatenations"``: only the concatenated tensors,
       sum_l (k_0 + kl) = L k_0 + k L(L + 1)/2 channels: quadratic in L;
-    - ``"shared_buffer"``: one buffer holding all k_0 + kL channels: linear in L.
+    - ``"shared_buffer"``: the k_0 + kL channels that persist when the
+      concatenations and BN outputs live in shared, recomputed storage
+      (Pleiss et al. 2017): linear in L.
 
     Each is multiplied by ``height * width``.
     """

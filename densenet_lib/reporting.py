@@ -23,7 +23,7 @@ import numpy as np
 from . import paper
 from .data import ImageData
 from .training import Recipe, fit
-from .training import steps_per_epoch as steps_per_epoch  # re-exported for chapter 5
+from .training import steps_per_epoch as steps_per_epoch  # re-exported for chapter 6
 
 MODEL_FILE = "model.keras"
 HISTORY_FILE = "history.json"

@@ -2,7 +2,7 @@
 
     python -m tools.run_book                         # full profile: the GPU run
     python -m tools.run_book --profile quick         # the CPU run (what CI tests)
-    python -m tools.run_book --report report.md chapters/05_training.ipynb
+    python -m tools.run_book --report report.md chapters/06_training.ipynb
 
 Each notebook is executed top to bottom (nbclient) with DENSENET_PROFILE
 set, its executed copy written to --out (default _build/executed). The

@@ -19,7 +19,7 @@ def test_curves_are_the_closed_form_counts():
     L = np.arange(1, 11)
     concat = lines["the concatenations alone"].get_ydata() * 1e6
     np.testing.assert_allclose(concat, (L * k0 + k * L * (L + 1) / 2) * size**2)
-    shared = lines["one shared buffer (Pleiss et al.)"].get_ydata() * 1e6
+    shared = lines["shared storage, recomputed (Pleiss et al.)"].get_ydata() * 1e6
     np.testing.assert_allclose(shared, (k0 + k * L) * size**2)
     assert list(lines["built blocks"].get_xdata()) == [3]
     # Layer l: BN (4 numbers per channel) and a 3x3 kernel on c_l = k0 + k(l-1).

@@ -1,4 +1,4 @@
-"""The callbacks chapter 5 uses to stage a lost runtime and its resumption."""
+"""The callbacks chapter 6 uses to stage a lost runtime and its resumption."""
 
 import numpy as np
 import pytest
