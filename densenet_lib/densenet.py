@@ -262,14 +262,9 @@ def cifar_preset(preset: str, **kwargs) -> keras.Model:
 
 
 def imagenet_config(
-    depth,
-    include_top=True,
-    input_shape=None,
-    pooling=None,
-    classes=1000,
-    classifier_activation="softmax",
-    memory_efficient=False,
-) -> DenseNetConfig:
+    depth, include_top=True, input_shape=None, pooling=None, classes=1000,
+    classifier_activation="softmax", memory_efficient=False,
+) -> DenseNetConfig:  # fmt: skip
     """The config of an ImageNet DenseNet, from :data:`IMAGENET_VARIANTS`.
 
     ``depth``: a key of :data:`IMAGENET_VARIANTS`, e.g. 121 (paper Table 1:
