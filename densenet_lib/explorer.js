@@ -1,14 +1,15 @@
 /* The growth-rate explorer of "DenseNet, from residuals up", in the browser.
  *
- * A port of densenet_lib/plan.py's arithmetic (and of the checks of
- * config.py's DenseNetConfig that the explorer can hit), so the rendered book
- * recomputes a DenseNet's channel plan with no Python kernel. The tests run
- * this file with node over a grid of configurations and check that every
- * number equals channel_plan's; keep the two in step.
+ * A port of densenet_lib/plan.py's arithmetic and memory.py's feature-map
+ * counts (and of the checks of config.py's DenseNetConfig that the explorer
+ * can hit), so the rendered book recomputes a DenseNet's channel plan with no
+ * Python kernel. The tests run this file with node over a grid of
+ * configurations and check that every number equals channel_plan's and
+ * network_elements'; keep the two in step.
  *
  * Exports (module.exports under node, window.DenseNetExplorer in a page):
  *   compressedChannels, spatialAfterStem, minInputSize, checkConfig,
- *   channelPlan, explorerConfig, view, clampSettings, mount.
+ *   channelPlan, networkElements, explorerConfig, view, clampSettings, mount.
  * No dependencies, no network: densenet_lib/explorer.py inlines this file in
  * one HTML output. It must not contain a closing script tag.
  */
@@ -182,6 +183,50 @@
              trainable: total - nonTrainable, macs: allMacs };
   }
 
+  // ---- feature-map elements per image (memory.py: dense_block_elements, network_elements) ----
+  // The explorer's configs have no dropout, so neither has this port.
+
+  /** memory.dense_block_elements: every layer output of one Dense Block, naive ("all_outputs") or memory-efficient. */
+  function denseBlockElements(L, k, k0, a, bottleneck, memoryEfficient) {
+    var newFeatures = L * (k + (bottleneck ? 12 * k : 0)); // 3x3 conv; Conv1x1, BN, ReLU at 4k
+    var sharedBuffer = k0 + k * L;
+    if (memoryEfficient) return (newFeatures + sharedBuffer) * a;
+    var concatenations = L * k0 + k * L * (L + 1) / 2, inputs = L * k0 + k * L * (L - 1) / 2;
+    return (concatenations + 2 * inputs + newFeatures) * a;
+  }
+
+  /** memory._stem_elements: ImageNet pad 3, conv + BN + ReLU, pad 1, max pool; CIFAR one conv. */
+  function stemElements(cfg, stem) {
+    var H = cfg.input_shape[0], W = cfg.input_shape[1], C = cfg.input_shape[2], c = stem.channels_out;
+    if (cfg.stem === "cifar") return H * W * c;
+    var h1 = Math.floor((H - 1) / 2) + 1, w1 = Math.floor((W - 1) / 2) + 1;
+    return (H + 6) * (W + 6) * C + (3 * h1 * w1 + (h1 + 2) * (w1 + 2)) * c + stem.height * stem.width * c;
+  }
+
+  /** memory.network_elements: feature-map elements of one image, every layer output; null for an unknown size. */
+  function networkElements(plan, memoryEfficient) {
+    var cfg = plan.config, rows = plan.rows, total = 0;
+    if (cfg.input_shape[0] === null || cfg.input_shape[1] === null) return null;
+    rows.forEach(function (r, i) {
+      var before = rows[i - 1];
+      if (r.kind === "stem") {
+        total += stemElements(cfg, r);
+      } else if (r.kind === "dense_layer") {
+        if (before.kind !== "dense_layer") { // the block's first layer: the whole block
+          total += denseBlockElements(cfg.blocks[r.block - 1], cfg.growth_rate, r.channels_in, r.height * r.width,
+                                      cfg.bottleneck, memoryEfficient);
+        }
+      } else if (r.kind === "transition") { // BN, ReLU, 1x1 conv on the block's maps; the pool
+        total += (2 * r.channels_in + r.channels_out) * before.height * before.width +
+                 r.channels_out * r.height * r.width;
+      } else { // head: BN, ReLU; the global pool and the classifier
+        total += 2 * r.channels_in * before.height * before.width +
+                 (cfg.include_top || cfg.pooling ? r.channels_in : 0) + (cfg.include_top ? cfg.classes : 0);
+      }
+    });
+    return total;
+  }
+
   // ---- explorer settings (explorer.py: LIMITS, explorer_config, explorer_view) ----
 
   function checkRange(name, value, low, high, what) {
@@ -250,8 +295,10 @@
                         channels_out: b.channels_out, size: b.size });
     });
     k0 = blockInput[block];
+    var naive = networkElements(plan, false), efficient = networkElements(plan, true);
     return { block: block, growth_rate: cfg.growth_rate, k0: k0, layers: layers, boundaries: boundaries,
-             params: plan.params, trainable: plan.trainable, non_trainable: plan.non_trainable, macs: plan.macs };
+             params: plan.params, trainable: plan.trainable, non_trainable: plan.non_trainable, macs: plan.macs,
+             elements_naive: naive, elements_memory_efficient: efficient, elements_ratio: naive / efficient };
   }
 
   // ---- typed input: clamp or refuse, with a message (explorer.clamp_settings) ----
@@ -569,6 +616,14 @@
         el("b", { text: "multiply-adds per image: " }), el("span", { "data-role": "macs", "data-value": v.macs, text: thousands(v.macs) }),
         el("span", { text: " (" + (v.macs >= 1000 ? human(v.macs) + "; " : "") + "about twice as many FLOPs)" })
       ]));
+      totals.appendChild(el("div", {}, [
+        el("b", { text: "feature-map elements per image" }), el("span", { text: " (naive / memory-efficient): " }),
+        el("span", { "data-role": "elements-naive", "data-value": v.elements_naive, text: thousands(v.elements_naive) }),
+        el("span", { text: " / " }),
+        el("span", { "data-role": "elements-efficient", "data-value": v.elements_memory_efficient,
+                     text: thousands(v.elements_memory_efficient) }),
+        el("span", { text: " (" + v.elements_ratio.toFixed(2) + "× fewer)" })
+      ]));
       chartBox.innerHTML = ""; chartBox.appendChild(barChart(v, transition));
       diagramBox.innerHTML = "";
       var n = state.settings.blocks[v.block - 1];
@@ -633,7 +688,8 @@
 
   var api = {
     compressedChannels: compressedChannels, spatialAfterStem: spatialAfterStem, minInputSize: minInputSize,
-    checkConfig: checkConfig, channelPlan: channelPlan, explorerConfig: explorerConfig, view: view,
+    checkConfig: checkConfig, channelPlan: channelPlan, networkElements: networkElements,
+    explorerConfig: explorerConfig, view: view,
     clampSettings: clampSettings, mount: mount
   };
   if (typeof module === "object" && module.exports) module.exports = api;

@@ -1,7 +1,9 @@
 """The growth-rate explorer: sliders that show a DenseNet's channel counts.
 
 Two versions show the same numbers, all taken from
-:func:`densenet_lib.channel_plan`:
+:func:`densenet_lib.channel_plan` (and, from it, the feature-map elements per
+image of the naive and the memory-efficient model,
+:func:`densenet_lib.memory.network_elements`):
 
 - :func:`live_explorer` (Jupyter, JupyterLab, Colab): core ipywidgets
   (sliders, dropdowns, text boxes) whose callbacks run in the Python kernel
@@ -45,6 +47,7 @@ from importlib import resources
 
 from .config import STEMS, DenseNetConfig, check_choice, check_int, min_input_size
 from .densenet import CIFAR_PRESETS, densenet_cifar_config, imagenet_config
+from .memory import network_elements
 from .plan import ChannelPlan, channel_plan
 from .variants import IMAGENET_VARIANTS
 
@@ -263,8 +266,12 @@ def explorer_view(plan: ChannelPlan, block: int = 1) -> dict:
     ``boundaries``: one row each for the stem, every Dense Block (channels in
     and out), every transition (⌊θ·c⌋ out, feature map halved) and the
     head, each with the feature-map size after it; the totals: ``params``,
-    ``trainable``, ``non_trainable`` (BN moving statistics) and ``macs``
-    (multiply-adds of one image). The JavaScript's ``view()`` returns the same.
+    ``trainable``, ``non_trainable`` (BN moving statistics), ``macs``
+    (multiply-adds of one image), and the feature-map elements of one image
+    (:func:`densenet_lib.memory.network_elements`) of the naive model,
+    ``elements_naive``, and of the memory-efficient one (Pleiss et al. 2017),
+    ``elements_memory_efficient``, with ``elements_ratio`` the first over the
+    second. The JavaScript's ``view()`` returns the same.
     """
     config = plan.config
     block = _check_block(block, config)
@@ -311,6 +318,18 @@ def explorer_view(plan: ChannelPlan, block: int = 1) -> dict:
         trainable=plan.trainable_params,
         non_trainable=plan.non_trainable_params,
         macs=plan.macs,
+        **_elements(plan),
+    )
+
+
+def _elements(plan: ChannelPlan) -> dict:
+    """The view's feature-map elements per image: naive, memory-efficient, ratio."""
+    naive = network_elements(plan, memory_efficient=False)
+    efficient = network_elements(plan, memory_efficient=True)
+    return dict(
+        elements_naive=naive,
+        elements_memory_efficient=efficient,
+        elements_ratio=naive / efficient,
     )
 
 
@@ -343,6 +362,11 @@ def report(preset: str = "densenet121", block: int = 1, **settings) -> str:
         f"{view['non_trainable']:,} non-trainable BN statistics)"
     )
     lines.append(f"multiply-adds per image: {view['macs']:,} ({_human(view['macs'])})")
+    lines.append(
+        "feature-map elements per image (naive / memory-efficient): "
+        f"{view['elements_naive']:,} / {view['elements_memory_efficient']:,} "
+        f"({view['elements_ratio']:.2f}x fewer)"
+    )
     return "\n".join(lines)
 
 
@@ -674,7 +698,12 @@ def _totals_html(view: dict) -> str:
         f"({_human(view['params'])}; {view['non_trainable']:,} of them BN moving "
         "statistics, not trainable) &nbsp; <b>multiply-adds per image</b>: "
         f'<span data-role="macs">{view["macs"]:,}</span> '
-        f"({_human(view['macs'])})</div>"
+        f"({_human(view['macs'])})<br>"
+        "<b>feature-map elements per image</b> (naive / memory-efficient): "
+        f'<span data-role="elements-naive">{view["elements_naive"]:,}</span> / '
+        '<span data-role="elements-efficient">'
+        f"{view['elements_memory_efficient']:,}</span> "
+        f"({view['elements_ratio']:.2f}× fewer)</div>"
     )
 
 

@@ -14,6 +14,12 @@ recomputes them there (a concatenation and a BN are cheap to redo). The
 shared storages, each as large as the last concatenation (k_0 + kL
 channels), at most triple it, and it stays linear in L.
 
+For a whole network, :func:`network_elements` adds up, from the channel plan
+alone, every layer output of the naive model (``dl.DenseNet(...)``) or of the
+memory-efficient one (``memory_efficient=True``: each dense layer reads the
+list [x_0, ..., x_{l-1}], so the concatenation, BN and ReLU of its input are
+never layer outputs, and each block concatenates once, at its end).
+
 Counts are numbers of elements per example; multiply by the batch size and
 the bytes per element (4 for float32) for bytes.
 """
@@ -24,9 +30,16 @@ import math
 
 import keras
 
-from .config import check_choice, check_int
+from .config import (
+    DenseNetConfig,
+    check_bool,
+    check_choice,
+    check_int,
+    spatial_after_stem_conv,
+)
+from .plan import ChannelPlan, channel_plan
 
-COUNTS = ("all_outputs", "concatenations", "shared_buffer")
+COUNTS = ("all_outputs", "memory_efficient", "concatenations", "shared_buffer")
 
 
 def layer_output_elements(model) -> dict:
@@ -36,13 +49,18 @@ def layer_output_elements(model) -> dict:
     shapes are fully known apart from the batch axis: a layer with output
     shape (None, h, w, c) counts h * w * c. Input layers are left out (they
     hold the data, not a computed feature map); a layer with several outputs
-    counts them all.
+    counts them all. An output with no batch axis, one whose first axis is
+    not the inputs' batch axis (e.g. the (c,) scale and shift vectors of
+    :class:`~densenet_lib.memory_efficient.BatchNormScaleShift`, shared by
+    the whole batch), counts 0 per example.
     """
     layers = getattr(model, "layers", None)
     if layers is None:
         raise ValueError(
             f"model must be a built Keras model, got {type(model).__name__}"
         )
+    inputs = getattr(model, "inputs", None) or [None]
+    batch = None if inputs[0] is None else tuple(inputs[0].shape)[0]
     counts = {}
     for layer in layers:
         if type(layer).__name__ == "InputLayer":
@@ -57,6 +75,8 @@ def layer_output_elements(model) -> dict:
         outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
         total = 0
         for tensor in outputs:
+            if not _has_batch_axis(tuple(tensor.shape), batch):
+                continue  # one copy for the whole batch: 0 per example
             shape = tuple(tensor.shape)[1:]
             if any(size is None for size in shape):
                 raise ValueError(
@@ -69,6 +89,12 @@ def layer_output_elements(model) -> dict:
     return counts
 
 
+def _has_batch_axis(shape: tuple, batch) -> bool:
+    """Whether a tensor of ``shape`` has the inputs' batch axis (size ``batch``,
+    ``None`` unless the model was built for a fixed batch size) first."""
+    return len(shape) > 0 and shape[0] == batch
+
+
 def feature_map_elements(model) -> int:
     """Total elements of every layer output of ``model`` for one example.
 
@@ -79,6 +105,18 @@ def feature_map_elements(model) -> int:
     return sum(layer_output_elements(model).values())
 
 
+def _new_feature_channels(growth_rate: int, bottleneck: bool, dropout: bool) -> int:
+    """Channels of the layer outputs of H_l after its first BN-ReLU, per pixel.
+
+    The 3x3 conv's k (and its dropout's k); with a bottleneck, also the
+    Conv1x1, its dropout, BN and ReLU, at 4k each. The same in the naive and
+    the memory-efficient dense layer (whose fused conv outputs the Conv1x1,
+    or the plain layer's 3x3 conv).
+    """
+    k, repeat = growth_rate, 2 if dropout else 1
+    return repeat * k + (4 * k * (repeat + 2) if bottleneck else 0)
+
+
 def dense_block_elements(
     num_layers: int,
     growth_rate: int,
@@ -87,6 +125,7 @@ def dense_block_elements(
     width: int = 1,
     bottleneck: bool = False,
     count: str = "all_outputs",
+    dropout: bool = False,
 ) -> int:
     """Feature-map elements of one Dense Block for one example, by arithmetic.
 
@@ -97,6 +136,12 @@ def dense_block_elements(
       (equal to :func:`feature_map_elements` of the built block): per layer
       BN (c_l), ReLU (c_l), the 3x3 conv (k) and the concatenation
       (c_l + k); with ``bottleneck`` also Conv1x1, BN and ReLU (4k each);
+      with ``dropout`` (``dropout_rate > 0``) a Dropout after each conv;
+    - ``"memory_efficient"``: every layer output of the block built with
+      ``memory_efficient=True`` (Pleiss et al. 2017): per layer only the
+      convolutions (and the bottleneck's BN, ReLU, the dropouts), since BN's
+      (c,) scale and shift vectors count 0 per example, and one
+      concatenation at the end, k_0 + kL: linear in L;
     - ``"concatenations"``: only the concatenated tensors,
       sum_l (k_0 + kl) = L k_0 + k L(L + 1)/2 channels: quadratic in L;
     - ``"shared_buffer"``: the k_0 + kL channels that persist when the
@@ -109,18 +154,109 @@ def dense_block_elements(
     k = check_int("growth_rate", growth_rate)
     k0 = check_int("init_channels", init_channels)
     area = check_int("height", height) * check_int("width", width)
-    if not isinstance(bottleneck, bool):
-        raise ValueError(f"bottleneck must be True or False, got {bottleneck!r}")
+    check_bool("bottleneck", bottleneck)
     check_choice("count", count, COUNTS)
+    check_bool("dropout", dropout)
+    shared_buffer = k0 + k * L
     if count == "shared_buffer":
-        return (k0 + k * L) * area
+        return shared_buffer * area
     concatenations = L * k0 + k * L * (L + 1) // 2
     if count == "concatenations":
         return concatenations * area
-    inputs = L * k0 + k * L * (L - 1) // 2  # sum of c_l
-    # The 3x3 conv's k; with a bottleneck, its Conv1x1, BN and ReLU at 4k each.
-    per_layer_extra = k + (12 * k if bottleneck else 0)
-    return (concatenations + 2 * inputs + L * per_layer_extra) * area
+    new_features = L * _new_feature_channels(k, bottleneck, dropout)
+    if count == "memory_efficient":
+        return (new_features + shared_buffer) * area
+    inputs = L * k0 + k * L * (L - 1) // 2  # sum of c_l: the BN and the ReLU
+    return (concatenations + 2 * inputs + new_features) * area
+
+
+def _stem_elements(config: DenseNetConfig, stem) -> int:
+    """Every layer output of the stem (:func:`densenet_lib.densenet.apply_stem`).
+
+    ImageNet: conv1_pad (H + 6)(W + 6)C; conv1_conv, conv1_bn, conv1_relu
+    h_1 w_1 k_0 each (h_1 = ⌈H/2⌉); pool1_pad (h_1 + 2)(w_1 + 2)k_0; pool1
+    h_2 w_2 k_0. CIFAR: conv1_conv H W k_0. ``stem`` is the plan's stem row.
+    """
+    height, width, channels = config.input_shape
+    c = stem.channels_out
+    if config.stem == "cifar":
+        return height * width * c
+    h1 = spatial_after_stem_conv(height, config.stem)
+    w1 = spatial_after_stem_conv(width, config.stem)
+    padded = (height + 6) * (width + 6) * channels  # zero padding 3
+    convolved = (3 * h1 * w1 + (h1 + 2) * (w1 + 2)) * c  # conv, BN, ReLU; pad 1
+    return padded + convolved + stem.height * stem.width * c
+
+
+def _unit_elements(plan: ChannelPlan, row, before, count: str) -> int:
+    """Every layer output of the unit that ends at boundary ``row`` of the plan
+    (:meth:`ChannelPlan.boundaries`); ``before`` is the boundary before it.
+
+    A Dense Block: :func:`dense_block_elements`. A transition: BN, ReLU (c
+    each) and the 1x1 conv (⌊θc⌋, and its dropout) on the block's maps,
+    then the pooled ⌊θc⌋. The head: BN, ReLU (c each), then the global pool
+    (c) and the classifier (classes), or the pool alone.
+    """
+    config = plan.config
+    dropout = config.dropout_rate > 0
+    if row.kind == "stem":
+        return _stem_elements(config, row)
+    if row.kind == "dense_layer":  # a block's last layer: the whole block
+        return dense_block_elements(
+            config.blocks[row.block - 1],
+            config.growth_rate,
+            plan.block_input_channels(row.block),
+            row.height,
+            row.width,
+            config.bottleneck,
+            count,
+            dropout,
+        )
+    c, area = row.channels_in, before.height * before.width
+    if row.kind == "transition":
+        conv = row.channels_out * (2 if dropout else 1)
+        return (2 * c + conv) * area + row.channels_out * row.height * row.width
+    pooled = c if config.include_top or config.pooling else 0
+    return 2 * c * area + pooled + (config.classes if config.include_top else 0)
+
+
+def network_elements(plan, memory_efficient: bool | None = None) -> int:
+    """Feature-map elements per example of a whole DenseNet, by arithmetic.
+
+    ``plan``: a :class:`~densenet_lib.ChannelPlan` (or a
+    :class:`~densenet_lib.DenseNetConfig`, planned first) with a fixed input
+    size. The sum of every layer output, what :func:`feature_map_elements`
+    counts on the built model: the naive model (``memory_efficient=False``)
+    stores each dense layer's concatenation, BN and ReLU, c_l channels each,
+    so each block's count grows quadratically in its layers; the
+    memory-efficient one (``True``; ``None``: the config's own
+    ``memory_efficient``) is Pleiss et al.'s (2017) "memory-efficient
+    implementation", whose concatenation and BN live in "shared memory
+    storage", recomputed: its layers output only the new features and one
+    concatenation per block, linear in the layers per block.
+    Shapes: (b, H, W, C) -> elements of one example's feature maps.
+    """
+    if isinstance(plan, DenseNetConfig):
+        plan = channel_plan(plan)
+    if not isinstance(plan, ChannelPlan):
+        raise ValueError(
+            f"plan must be a ChannelPlan or a DenseNetConfig, got {type(plan).__name__}"
+        )
+    config = plan.config
+    if memory_efficient is None:
+        memory_efficient = config.memory_efficient
+    check_bool("memory_efficient", memory_efficient)
+    if None in config.input_shape[:2]:
+        raise ValueError(
+            f"input_shape {config.input_shape}: count feature maps of a network "
+            "with a fixed input size (height and width)"
+        )
+    count = "memory_efficient" if memory_efficient else "all_outputs"
+    rows = plan.boundaries()
+    return sum(
+        _unit_elements(plan, row, before, count)
+        for before, row in zip([None, *rows], rows)
+    )
 
 
 def built_dense_block_elements(

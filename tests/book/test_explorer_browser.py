@@ -102,6 +102,12 @@ def shown(root) -> dict:
         ],
         params=int(root.locator("[data-role=params]").get_attribute("data-value")),
         macs=int(root.locator("[data-role=macs]").get_attribute("data-value")),
+        elements=[
+            int(
+                root.locator(f"[data-role=elements-{kind}]").get_attribute("data-value")
+            )
+            for kind in ("naive", "efficient")
+        ],
         params_text=root.locator("[data-role=params]").inner_text(),
         table=table,
         message=root.locator("[data-role=message]").inner_text(),
@@ -126,6 +132,10 @@ def assert_matches_library(root, **settings):
         got["params"] == view["params"] and got["params_text"] == f"{view['params']:,}"
     )
     assert got["macs"] == view["macs"]
+    assert got["elements"] == [
+        view["elements_naive"],
+        view["elements_memory_efficient"],
+    ]
     assert got["table"] == [
         {k: b[k] for k in ("kind", "name", "channels_in", "channels_out", "size")}
         for b in view["boundaries"]

@@ -45,8 +45,9 @@ process.stdin.on("end", () => {
       switch (job.op) {
         case "plan": {
           const p = X.channelPlan(item);
+          const elements = [false, true].map((e) => X.networkElements(p, e));
           return { rows: p.rows, params: p.params, non_trainable: p.non_trainable,
-                   trainable: p.trainable, macs: p.macs };
+                   trainable: p.trainable, macs: p.macs, elements: elements };
         }
         case "compressed":
           return item.c.map((c) => X.compressedChannels(c, item.theta));
@@ -100,12 +101,19 @@ def config_dict(config: dl.DenseNetConfig) -> dict:
 
 
 def plan_dict(plan) -> dict:
+    """The plan as the JavaScript returns it, with the feature-map elements per
+    image, naive and memory-efficient (``None`` for an unknown input size)."""
+    sized = None not in plan.config.input_shape[:2]
     return dict(
         rows=[dataclasses.asdict(r) for r in plan.rows],
         params=plan.params,
         non_trainable=plan.non_trainable_params,
         trainable=plan.trainable_params,
         macs=plan.macs,
+        elements=[
+            dl.memory.network_elements(plan, efficient) if sized else None
+            for efficient in (False, True)
+        ],
     )
 
 
@@ -371,13 +379,17 @@ def shown_numbers(live):
         live.table.value,
     )
     layers = re.search(r'data-role="layers">([\d, ]+)<', live.totals.value).group(1)
-    params = re.search(r'data-role="params">([\d,]+)<', live.totals.value).group(1)
-    macs = re.search(r'data-role="macs">([\d,]+)<', live.totals.value).group(1)
+
+    def number(role):
+        text = re.search(rf'data-role="{role}">([\d,]+)<', live.totals.value).group(1)
+        return int(text.replace(",", ""))
+
     return (
         table,
         [int(x) for x in layers.split(",")],
-        int(params.replace(",", "")),
-        int(macs.replace(",", "")),
+        number("params"),
+        number("macs"),
+        [number("elements-naive"), number("elements-efficient")],
     )
 
 
@@ -414,7 +426,7 @@ def test_live_explorer_values_equal_a_built_model(changes):
     live.controls["block"].value = block
     assert live.message.value == ""
     model = dl.build_densenet(live.config)
-    table, layers, params, macs = shown_numbers(live)
+    table, layers, params, macs, elements = shown_numbers(live)
     assert len(table) == 2 * len(live.config.blocks) + 1
     for _kind, name, _c_in, c_out, size in table:
         shape = model.get_layer(name).output.shape
@@ -428,6 +440,10 @@ def test_live_explorer_values_equal_a_built_model(changes):
     assert layers == [layer.output.shape[-1] for layer in concats]
     assert params == model.count_params()
     assert macs == reference_macs(model)
+    efficient = dataclasses.replace(live.config, memory_efficient=True)
+    assert elements == [
+        dl.memory.feature_map_elements(m) for m in (model, dl.build_densenet(efficient))
+    ]
     assert live.chart.value[:4] == b"\x89PNG"
     assert live.diagram.value[:4] == b"\x89PNG" and live.diagram.layout.display is None
 
@@ -482,10 +498,12 @@ def test_explorer_js_ships_with_the_package():
 def test_report_quotes_channel_plan():
     text = ex.report(preset="densenet121")
     plan = dl.channel_plan(dl.imagenet_config(121))
+    elements = [dl.memory.network_elements(plan, e) for e in (False, True)]
     assert (
         str(plan.block(1)) in text
         and f"{plan.params:,}" in text
         and f"{plan.macs:,}" in text
+        and f"{elements[0]:,} / {elements[1]:,}" in text
     )
 
 

@@ -1,5 +1,7 @@
 """Feature-map memory: counted on built models, and by arithmetic for a Dense Block."""
 
+import dataclasses
+
 import keras
 import pytest
 
@@ -141,3 +143,84 @@ def test_dense_block_against_residual_stack_by_analytic_counts():
 def test_dense_block_against_residual_stack_needs_an_even_depth():
     with pytest.raises(ValueError, match="num_layers must be even"):
         memory.dense_block_vs_residual_stack(3, 4, 8, 8)
+
+
+# --- The whole network, naive and memory-efficient -----------------------------
+
+SMALL_NETWORKS = [
+    dict(blocks=(2, 3), growth_rate=4, stem="cifar", bottleneck=False),
+    dict(blocks=(2, 3), growth_rate=4, stem="cifar", input_shape=(8, 8, 3)),
+    dict(blocks=(2, 1, 2), growth_rate=3, compression=1.0, input_shape=(35, 33, 3)),
+    dict(blocks=(1, 2), growth_rate=5, bottleneck=False, input_shape=(30, 29, 1)),
+    dict(
+        blocks=(2, 2),
+        growth_rate=3,
+        stem="cifar",
+        input_shape=(9, 7, 2),
+        include_top=False,
+        pooling="max",
+        dropout_rate=0.2,
+    ),
+    dict(blocks=(2,), growth_rate=2, include_top=False, input_shape=(16, 16, 3)),
+]
+
+
+@pytest.mark.parametrize("kwargs", SMALL_NETWORKS)
+def test_network_count_is_every_layer_output_of_the_built_model(kwargs):
+    config = dl.DenseNetConfig(classes=5, **kwargs)
+    plan = dl.channel_plan(config)
+    for efficient in (False, True):
+        built_config = dataclasses.replace(config, memory_efficient=efficient)
+        built = memory.feature_map_elements(dl.build_densenet(built_config))
+        assert memory.network_elements(plan, efficient) == built, efficient
+        # memory_efficient=None: the config's own.
+        assert memory.network_elements(built_config) == built, efficient
+
+
+def test_scale_and_shift_vectors_count_nothing_per_example():
+    inputs = keras.Input((4, 4, 6))
+    out = dl.dense_block(inputs, 2, 3, "conv2", bottleneck=False, memory_efficient=True)
+    counts = memory.layer_output_elements(keras.Model(inputs, out))
+    assert counts["conv2_block1_0_bn"] == counts["conv2_block2_0_bn"] == 0
+    assert counts["conv2_block2_2_conv"] == 4 * 4 * 3
+    assert "conv2_block1_concat" not in counts  # one concatenation, at the end
+    assert counts["conv2_block2_concat"] == 4 * 4 * (6 + 2 * 3)
+
+
+@pytest.mark.parametrize("bottleneck", [False, True])
+def test_memory_efficient_count_is_linear_in_layers_and_naive_quadratic(bottleneck):
+    k, size = 6, 5
+
+    def elements(layers, efficient):
+        config = dl.DenseNetConfig(
+            blocks=(layers, layers),
+            growth_rate=k,
+            bottleneck=bottleneck,
+            stem="cifar",
+            input_shape=(size, size, 3),
+        )
+        return memory.network_elements(config, efficient)
+
+    for efficient in (False, True):
+        counts = [elements(layers, efficient) for layers in (4, 5, 6, 7)]
+        second = {counts[i + 2] - 2 * counts[i + 1] + counts[i] for i in range(2)}
+        # Naive: each dense layer's BN, ReLU and concatenation of c_l channels,
+        # sums of an arithmetic series: a constant, positive second difference.
+        # Memory-efficient: a constant count per layer, second difference 0.
+        assert len(second) == 1
+        assert (second.pop() > 0) == (not efficient)
+    for layers in (1, 4, 7):
+        assert elements(layers, True) < elements(layers, False)
+
+
+def test_network_count_bad_input_names_the_parameter():
+    config = dl.DenseNetConfig(blocks=(2,), growth_rate=4, stem="cifar")
+    with pytest.raises(ValueError, match="memory_efficient"):
+        memory.network_elements(config, memory_efficient="yes")
+    with pytest.raises(ValueError, match="plan"):
+        memory.network_elements({"blocks": (2,)})
+    unsized = dataclasses.replace(config, include_top=False, input_shape=(None, 8, 3))
+    with pytest.raises(ValueError, match="input_shape"):
+        memory.network_elements(unsized)
+    with pytest.raises(ValueError, match="dropout"):
+        memory.dense_block_elements(2, 4, 8, dropout=0.2)
