@@ -76,9 +76,7 @@ def torchvision_child(spec: dict) -> dict:
 
     device = "cuda" if torch.cuda.is_available() else "cpu"
     model = torchvision_model(spec).to(device).train()
-    optimizer = torch.optim.SGD(
-        model.parameters(), lr=0.1, momentum=0.9, nesterov=True
-    )
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True)
     gen = torch.Generator().manual_seed(0)
     size, batch = spec["size"], spec["batch"]
     x = torch.randn(batch, 3, size, size, generator=gen).to(device)
@@ -125,83 +123,116 @@ def growth_exponent(layers_per_block: list, mib: list) -> float:
     return num / sum((x - mx) ** 2 for x in xs)
 
 
-def measure_pair(label, run, rows):
-    """Measure naive and memory-efficient with ``run(memory_efficient)``."""
+def measure_pair(label, run, batches, rows):
+    """Measure naive and memory-efficient, ``run(memory_efficient, batch)``,
+    at the two ``batches`` (large, small)."""
     for me in (False, True):
-        row = {"group": label, **run(me)}
-        rows.append(row)
-        print(
-            f"  {label:<34} {row['backend']:<11} efficient={me!s:<5} "
-            f"{row['step_mib']:>8.1f} MiB {row['step_s']:>7.3f} s",
-            file=sys.stderr,
-            flush=True,
+        for batch in batches:
+            row = {"group": label, **run(me, batch)}
+            rows.append(row)
+            print(
+                f"  {label:<30} {row['backend']:<11} efficient={me!s:<5} "
+                f"batch {batch:<3} {row['step_mib']:>8.1f} MiB {row['step_s']:>7.3f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+
+
+def per_example(rows) -> dict:
+    """{(group, backend, memory_efficient): summary} from the rows.
+
+    ``mib``, ``s``: the peak above the baseline and the step time at the large
+    batch; ``mib_per_example``: the slope between the two batches, what each
+    image adds (the fixed costs, the traced step among them, cancel out).
+    """
+    groups = {}
+    for row in rows:
+        key = (row["group"], row["backend"], row["memory_efficient"])
+        groups.setdefault(key, []).append(row)
+    summary = {}
+    for key, pair in groups.items():
+        small, large = sorted(pair, key=lambda r: r["batch"])
+        slope = (large["step_mib"] - small["step_mib"]) / (
+            large["batch"] - small["batch"]
         )
+        summary[key] = {
+            "batch": large["batch"],
+            "params": large["params"],
+            "mib": large["step_mib"],
+            "s": large["step_s"],
+            "mib_per_example": round(slope, 2),
+        }
+    return summary
 
 
 def run_all(args) -> dict:
     steps = dict(steps=args.steps, warmup=args.warmup)
     rows = []
-    bc_batch = 16 if args.quick else 64
-    label = f"DenseNet-BC-100, batch {bc_batch}"
+    main = args.backends[0]
+    bc = (16, 4) if args.quick else (64, 16)
     for backend in args.backends:
         measure_pair(
-            label,
-            lambda me, b=backend: training_step_memory(
-                "cifar", 100, bc_batch, me, backend=b, **steps
+            "DenseNet-BC-100",
+            lambda me, b, be=backend: training_step_memory(
+                "cifar", 100, b, me, backend=be, **steps
             ),
+            bc,
             rows,
         )
     measure_pair(
-        label,
-        lambda me: torchvision_step("cifar", 100, bc_batch, me, size=32, **steps),
+        "DenseNet-BC-100",
+        lambda me, b: torchvision_step("cifar", 100, b, me, size=32, **steps),
+        bc,
         rows,
     )
     depths = [40, 100] if args.quick else [40, 100, 190, 250]
+    sweep = (8, 2)
     for depth in depths:
         measure_pair(
-            f"sweep: DenseNet-BC-{depth}, batch {args.sweep_batch}",
-            lambda me, d=depth: training_step_memory(
-                "cifar", d, args.sweep_batch, me, backend=args.backends[0], **steps
+            f"sweep: DenseNet-BC-{depth}",
+            lambda me, b, d=depth: training_step_memory(
+                "cifar", d, b, me, backend=main, **steps
             ),
+            sweep,
             rows,
         )
-    batches = [2] if args.quick else [4, 8, 16]
-    for batch in batches:
-        label = f"DenseNet-121, batch {batch}"
-        size = 64 if args.quick else 224
-        measure_pair(
-            label,
-            lambda me, b=batch, s=size: training_step_memory(
-                "imagenet", 121, b, me, size=s, backend=args.backends[0], **steps
-            ),
-            rows,
-        )
-        if batch == batches[len(batches) // 2]:
-            measure_pair(
-                label,
-                lambda me, b=batch, s=size: torchvision_step(
-                    "imagenet", 121, b, me, size=s, **steps
-                ),
-                rows,
-            )
+    size = 64 if args.quick else 224
+    d121 = (4, 1) if args.quick else (8, 2)
+    for run in (
+        lambda me, b: training_step_memory(
+            "imagenet", 121, b, me, size=size, backend=main, **steps
+        ),
+        lambda me, b: torchvision_step("imagenet", 121, b, me, size=size, **steps),
+    ):
+        measure_pair(f"DenseNet-121, {size}x{size}", run, d121, rows)
+    summary = per_example(rows)
     return {
         "date": datetime.date.today().isoformat(),
         "machine": f"{cpu_model()}, {os.cpu_count()} cores, {platform.system()}",
         "quick": args.quick,
+        "how": "peak resident set above the post-build baseline (CPU), median "
+        "step time; per example: the slope between the two batch sizes",
         "rows": rows,
-        "exponents": exponents(rows, args.backends[0]),
+        "summary": [
+            {"group": g, "backend": be, "memory_efficient": me, **v}
+            for (g, be, me), v in summary.items()
+        ],
+        "exponents": exponents(summary, main),
     }
 
 
-def exponents(rows, backend) -> dict:
-    """The depth sweep's growth exponents, naive and efficient."""
-    sweep = [r for r in rows if r["group"].startswith("sweep") and r["backend"] == backend]
+def exponents(summary, backend) -> dict:
+    """The depth sweep's growth exponents of the memory per example."""
     result = {}
     for me, name in ((False, "naive"), (True, "memory_efficient")):
-        points = [r for r in sweep if r["memory_efficient"] is me]
+        points = [
+            (CIFAR_BLOCKS[int(g.rsplit("-", 1)[1])], v["mib_per_example"])
+            for (g, be, m), v in summary.items()
+            if g.startswith("sweep") and be == backend and m is me
+        ]
         if len(points) >= 2:
-            n = [CIFAR_BLOCKS[r["depth"]] for r in points]
-            result[name] = round(growth_exponent(n, [r["step_mib"] for r in points]), 2)
+            n, mib = zip(*points)
+            result[name] = round(growth_exponent(n, mib), 2)
     return result
 
 
@@ -211,27 +242,32 @@ def markdown(result: dict) -> str:
         f"{result['date']}, {result['machine']}"
         + (" (quick mode)" if result["quick"] else ""),
         "",
-        "| configuration | implementation | params | naive MiB | naive s/step "
-        "| efficient MiB | efficient s/step | memory ratio | time ratio |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| configuration | implementation | params | batch "
+        "| naive MiB | MiB/image | s/step "
+        "| efficient MiB | MiB/image | s/step "
+        "| memory ratio (peak, per image) | time ratio |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     pairs = {}
-    for row in result["rows"]:
-        pairs.setdefault((row["group"], row["backend"]), {})[row["memory_efficient"]] = row
+    for row in result["summary"]:
+        key = (row["group"], row["backend"])
+        pairs.setdefault(key, {})[row["memory_efficient"]] = row
     for (group, backend), pair in pairs.items():
-        naive, eff = pair[False], pair[True]
+        n, e = pair[False], pair[True]
         who = "torchvision" if backend == "torchvision" else f"densenet_lib ({backend})"
         lines.append(
-            f"| {group} | {who} | {naive['params']:,} | {naive['step_mib']:,.0f} "
-            f"| {naive['step_s']:.3f} | {eff['step_mib']:,.0f} | {eff['step_s']:.3f} "
-            f"| {eff['step_mib'] / naive['step_mib']:.2f}x "
-            f"| {eff['step_s'] / naive['step_s']:.2f}x |"
+            f"| {group} | {who} | {n['params']:,} | {n['batch']} "
+            f"| {n['mib']:,.0f} | {n['mib_per_example']:.1f} | {n['s']:.3f} "
+            f"| {e['mib']:,.0f} | {e['mib_per_example']:.1f} | {e['s']:.3f} "
+            f"| {e['mib'] / n['mib']:.2f}x, "
+            f"{e['mib_per_example'] / n['mib_per_example']:.2f}x "
+            f"| {e['s'] / n['s']:.2f}x |"
         )
     exps = result["exponents"]
     if exps:
         lines += [
             "",
-            "Depth sweep, memory ~ n^b in the layers per block n: "
+            "Depth sweep, memory per image ~ n^b in the layers per block n: "
             + ", ".join(f"{name} b = {b}" for name, b in exps.items()),
         ]
     return "\n".join(lines)
@@ -240,8 +276,7 @@ def markdown(result: dict) -> str:
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="tensorflow")
-    parser.add_argument("--sweep-batch", type=int, default=16)
-    parser.add_argument("--steps", type=int, default=4)
+    parser.add_argument("--steps", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="small sizes (CI)")
     parser.add_argument("--json", help="write the results here")

@@ -13,7 +13,7 @@ from keras import layers
 
 from .config import check_bool
 from .layers_common import batch_norm, bn_relu
-from .memory_efficient import BatchNormScaleShift, FusedBNReLUConv
+from .memory_efficient import BatchNormScaleShift, ChunkMoments, FusedBNReLUConv
 
 
 def _new_features(
@@ -22,16 +22,19 @@ def _new_features(
     name: str,
     bottleneck: bool,
     dropout_rate: float,
-    memory_efficient: bool,
+    moments: list | None = None,
 ):
     """H_l([x_0, ..., x_{l-1}]): the k new feature maps of one dense layer.
 
-    Naive: ``feature_maps`` is one tensor, the concatenation, then
-    BN-ReLU-Conv. Memory-efficient (Pleiss et al. 2017): ``feature_maps`` is
-    [x_0, ..., x_{l-1}]; BN's affine map from their batch moments, then
-    concatenation-BN-ReLU-Conv recomputed in the backward pass. The first conv
-    is ``{name}_1_conv`` with a bottleneck, ``{name}_2_conv`` without.
-    Shapes: [(b, h, w, c_i)] -> (b, h, w, k).
+    Naive (``moments`` None): ``feature_maps`` is one tensor, the
+    concatenation, then BN-ReLU-Conv. Memory-efficient (Pleiss et al. 2017):
+    ``feature_maps`` is [x_0, ..., x_{l-1}] and ``moments`` their batch
+    moments (:class:`ChunkMoments`); BN's affine map from them, then
+    concatenation-BN-ReLU-Conv recomputed in the backward pass, which passes
+    the feature maps on (:class:`FusedBNReLUConv`). The first conv is
+    ``{name}_1_conv`` with a bottleneck, ``{name}_2_conv`` without.
+    Returns the new maps and the feature maps for the next layer.
+    Shapes: [(b, h, w, c_i)] -> (b, h, w, k), [(b, h, w, c_i)].
     """
     first = 4 * growth_rate if bottleneck else growth_rate
     first_conv = dict(
@@ -41,10 +44,9 @@ def _new_features(
         use_bias=False,
         name=f"{name}_1_conv" if bottleneck else f"{name}_2_conv",
     )
-    if memory_efficient:
-        bn = batch_norm(f"{name}_0_bn", BatchNormScaleShift)
-        scale, shift = bn(feature_maps)
-        y = FusedBNReLUConv(**first_conv)([*feature_maps, scale, shift])
+    if moments is not None:
+        scale, shift = batch_norm(f"{name}_0_bn", BatchNormScaleShift)(moments)
+        y, *feature_maps = FusedBNReLUConv(**first_conv)([*feature_maps, scale, shift])
     else:
         y = bn_relu(feature_maps[0], f"{name}_0_")
         y = layers.Conv2D(**first_conv)(y)
@@ -57,7 +59,12 @@ def _new_features(
         )(y)
     if dropout_rate:
         y = layers.Dropout(dropout_rate, name=f"{name}_2_drop")(y)
-    return y
+    return y, feature_maps
+
+
+def _moments(chunk, name: str) -> list:
+    """The batch moments of one chunk, [μ, σ²], named ``{name}_moments``."""
+    return list(ChunkMoments(name=f"{name}_moments")(chunk))
 
 
 def dense_layer(
@@ -81,10 +88,9 @@ def dense_layer(
     Shapes: (batch, h, w, c) -> (batch, h, w, c + k).
     """
     check_bool("memory_efficient", memory_efficient)
-    y = _new_features(
-        [x], growth_rate, name, bottleneck, dropout_rate, memory_efficient
-    )
-    return layers.Concatenate(axis=-1, name=f"{name}_concat")([x, y])
+    moments = _moments(x, f"{name}_input") if memory_efficient else None
+    y, maps = _new_features([x], growth_rate, name, bottleneck, dropout_rate, moments)
+    return layers.Concatenate(axis=-1, name=f"{name}_concat")([*maps, y])
 
 
 def dense_block(
@@ -100,7 +106,8 @@ def dense_block(
 
     Layer l sees k_0 + k(l - 1) channels (paper Sec. 3, "Growth rate").
     ``memory_efficient`` (Pleiss et al. 2017): every layer reads the list of
-    feature maps [x_0, ..., x_{l-1}], stored once each, and recomputes their
+    feature maps [x_0, ..., x_{l-1}], stored once each (passed from layer to
+    layer), and their batch moments, computed once each; it recomputes their
     concatenation, BN and ReLU in the backward pass; the block concatenates
     once at its end (``{name}_block{num_layers}_concat``). Same layer names
     and weights as the naive block.
@@ -113,18 +120,16 @@ def dense_block(
                 x, growth_rate, f"{name}_block{i + 1}", bottleneck, dropout_rate
             )
         return x
-    feature_maps = [x]
+    # Each layer's feature maps and batch moments (Pleiss et al. 2017).
+    feature_maps, moments = [x], _moments(x, f"{name}_input")
     for i in range(num_layers):
-        feature_maps.append(
-            _new_features(
-                feature_maps,
-                growth_rate,
-                f"{name}_block{i + 1}",
-                bottleneck,
-                dropout_rate,
-                memory_efficient,
-            )
+        layer = f"{name}_block{i + 1}"
+        y, feature_maps = _new_features(
+            feature_maps, growth_rate, layer, bottleneck, dropout_rate, moments
         )
+        if i + 1 < num_layers:  # the last layer's maps have no reader here
+            moments += _moments(y, layer)
+        feature_maps.append(y)
     return layers.Concatenate(axis=-1, name=f"{name}_block{num_layers}_concat")(
         feature_maps
     )

@@ -49,8 +49,10 @@ def layer_output_elements(model) -> dict:
     shapes are fully known apart from the batch axis: a layer with output
     shape (None, h, w, c) counts h * w * c. Input layers are left out (they
     hold the data, not a computed feature map); a layer with several outputs
-    counts them all. An output with no batch axis, one whose first axis is
-    not the inputs' batch axis (e.g. the (c,) scale and shift vectors of
+    counts them all, apart from inputs it passes on unchanged (a layer's
+    ``new_outputs`` attribute, if it has one, counts its new ones). An
+    output with no batch axis, one whose first axis is not the inputs' batch
+    axis (e.g. the (c,) scale and shift vectors of
     :class:`~densenet_lib.memory_efficient.BatchNormScaleShift`, shared by
     the whole batch), counts 0 per example.
     """
@@ -73,6 +75,8 @@ def layer_output_elements(model) -> dict:
                 f"on a keras.Input first ({error})"
             ) from None
         outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+        # Outputs passed on unchanged (FusedBNReLUConv's) are no new memory.
+        outputs = outputs[: getattr(layer, "new_outputs", len(outputs))]
         total = 0
         for tensor in outputs:
             if not _has_batch_axis(tuple(tensor.shape), batch):

@@ -89,37 +89,66 @@ def _saved_as(keras_class):
     return decorate
 
 
+@keras.saving.register_keras_serializable(package="densenet_lib")
+class ChunkMoments(layers.Layer):
+    """The batch moments of one chunk of a Dense Block's channels.
+
+    A chunk is the block input x_0 or one layer's k new maps x_l. In
+    training, the BN of every later layer normalizes the concatenation
+    [x_0, ..., x_{l-1}] channel by channel with its batch moments, and a
+    channel's batch mean and variance are the same whichever layer reads it;
+    so they are computed once per chunk, here, when the chunk is made: O(L)
+    statistics work per block instead of O(L²), the same numbers. Recomputed
+    in the backward pass (``keras.remat``), so autodiff keeps no copy
+    x - μ of the chunk. No variables; named ``{chunk}_moments``. At inference
+    BN uses its moving averages, and this layer returns zeros.
+    Shapes: (b, h, w, c) -> ((c,), (c,)), in float32.
+    """
+
+    def compute_output_spec(self, x, training=None):
+        return tuple(keras.KerasTensor((x.shape[-1],), "float32") for _ in range(2))
+
+    def call(self, x, training=None):
+        if training:
+            return keras.remat(_batch_moments)(x)
+        zeros = ops.zeros((x.shape[-1],), "float32")
+        return zeros, zeros
+
+
 @_saved_as(layers.BatchNormalization)
 class BatchNormScaleShift(layers.BatchNormalization):
     """The BN of a memory-efficient dense layer, as a per-channel affine map.
 
     Same variables, in the same order, as ``BatchNormalization`` (γ, β,
-    moving mean, moving variance) and the same moving-average update, but
-    called on the feature maps [x_0, ..., x_{l-1}] it returns
-    ``(scale, shift)`` with ``BN(concat(x)) = concat(x) · scale + shift``
-    (Pleiss et al.'s "batch normalization" step, whose application moves
-    into :class:`FusedBNReLUConv`).
-    Shapes: [(b, h, w, c_i)] -> ((c,), (c,)), c = sum c_i, in float32.
+    moving mean, moving variance) and the same moving-average update, done
+    once per step, outside any recomputed region. Called on the batch moments
+    of the chunks [x_0, ..., x_{l-1}] (:class:`ChunkMoments`, flattened:
+    ``[μ_0, σ²_0, μ_1, σ²_1, ...]``), whose concatenations are the moments of
+    the concatenated input, it returns ``(scale, shift)`` with
+    ``BN(concat(x)) = concat(x) · scale + shift`` (Pleiss et al.'s "batch
+    normalization" step, whose application moves into
+    :class:`FusedBNReLUConv`).
+    Shapes: [(c_0,), (c_0,), (c_1,), ...] -> ((c,), (c,)), c = sum c_i, float32.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._convert_input_args = False  # the moments stay float32
+
     def build(self, input_shape):
-        shapes = input_shape if isinstance(input_shape, list) else [input_shape]
-        channels = sum(shape[-1] for shape in shapes)
-        super().build(tuple(shapes[0][:-1]) + (channels,))
-        self.input_spec = None  # a list of feature maps, not one tensor
+        channels = sum(shape[-1] for shape in input_shape[0::2])
+        super().build((None, channels))
+        self.input_spec = None  # a list of moment vectors, not one tensor
 
     def compute_output_spec(self, inputs, training=None, mask=None):
-        channels = sum(m.shape[-1] for m in _feature_maps(inputs))
+        channels = sum(m.shape[-1] for m in inputs[0::2])
         return tuple(keras.KerasTensor((channels,), "float32") for _ in range(2))
 
     def call(self, inputs, training=None, mask=None):
-        maps = _feature_maps(inputs)
         moving_mean = ops.cast(self.moving_mean, "float32")
         moving_variance = ops.cast(self.moving_variance, "float32")
         if training and self.trainable:
-            # Recomputed in the backward pass: the variance's gradient would
-            # otherwise keep x - μ, a copy of the whole concatenation.
-            mean, variance = keras.remat(_batch_moments)(*maps)
+            mean, variance = _concat(inputs[0::2]), _concat(inputs[1::2])
             self.moving_mean.assign(
                 moving_mean * self.momentum + mean * (1.0 - self.momentum)
             )
@@ -149,8 +178,19 @@ class FusedBNReLUConv(layers.Conv2D):
     input, which the convolution's backward needs) are recomputed by
     ``keras.remat``. Pleiss et al.'s "shared memory storage" for the
     concatenation and for the BN output, as recomputation.
-    Shapes: [(b, h, w, c_i)] + [(c,), (c,)] -> (b, h, w, filters).
+
+    It returns the new maps *and the feature maps it read*, unchanged (the
+    same tensors), which the next layer reads in turn. So each x_i has one
+    reader, and in the backward pass the gradients of x_i from all the later
+    layers are summed as they arrive, one per layer, into one tensor. Read
+    by every later layer directly, x_i would collect L - i gradients that
+    an autodiff tape may keep until the last one comes (TensorFlow's does,
+    below 128 MB): O(L²) memory again.
+    Shapes: [(b, h, w, c_i)] + [(c,), (c,)] -> [(b, h, w, filters), (b, h, w, c_i)...].
     """
+
+    new_outputs = 1
+    """Outputs that are new tensors (the rest are its inputs, passed on)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -172,8 +212,15 @@ class FusedBNReLUConv(layers.Conv2D):
         super().build(self._concat_shape(input_shape))
         self.input_spec = None
 
-    def compute_output_shape(self, input_shape):
-        return super().compute_output_shape(self._concat_shape(input_shape))
+    def compute_output_spec(self, inputs):
+        *maps, _, _ = inputs
+        shape = super().compute_output_shape(
+            self._concat_shape([tuple(m.shape) for m in maps] + [None, None])
+        )
+        return [
+            keras.KerasTensor(shape, self.compute_dtype),
+            *(keras.KerasTensor(m.shape, self.compute_dtype) for m in maps),
+        ]
 
     def _bn_relu_conv(self, *args):
         """The recomputed function: pure in (x_0, ..., scale, shift, kernel)."""
@@ -181,10 +228,10 @@ class FusedBNReLUConv(layers.Conv2D):
         x = _concat(maps)
         x = ops.cast(x, scale.dtype) * scale + shift
         x = ops.cast(ops.relu(x), self.compute_dtype)
-        return self.convolution_op(x, kernel)
+        return self.convolution_op(x, kernel), *maps
 
     def call(self, inputs):
         *maps, scale, shift = inputs
         maps = [ops.cast(m, self.compute_dtype) for m in maps]
         kernel = ops.cast(self.kernel, self.compute_dtype)
-        return keras.remat(self._bn_relu_conv)(*maps, scale, shift, kernel)
+        return list(keras.remat(self._bn_relu_conv)(*maps, scale, shift, kernel))
