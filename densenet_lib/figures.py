@@ -486,7 +486,7 @@ def draw_block_growth(
     for count, label in [
         ("all_outputs", "every layer output (dl.dense_block)"),
         ("concatenations", "the concatenations alone"),
-        ("shared_buffer", "shared storage, recomputed (Pleiss et al.)"),
+        ("persistent", "shared storage, recomputed (Pleiss et al.)"),
     ]:
         counts = [
             memory.dense_block_elements(int(d), k, k0, size, size, count=count)

@@ -211,11 +211,14 @@ def _child(spec: dict) -> dict:
     return {**spec, **result, "params": model.count_params()}
 
 
-def run_child(module: str, spec: dict, backend: str, timeout: float) -> dict:
+def run_child(
+    module: str, spec: dict, backend: str, timeout: float, cpu_only: bool = False
+) -> dict:
     """Run ``python -m module <spec as JSON>`` and read its last output line.
 
     The child's environment: Keras backend ``backend``, glibc's mmap
-    threshold fixed (see the module's docstring), TensorFlow's logs off.
+    threshold fixed (see the module's docstring), TensorFlow's logs off;
+    ``cpu_only``: no GPU visible (``CUDA_VISIBLE_DEVICES=-1``).
     """
     env = {
         **os.environ,
@@ -223,6 +226,8 @@ def run_child(module: str, spec: dict, backend: str, timeout: float) -> dict:
         "KERAS_BACKEND": backend,
         "TF_CPP_MIN_LOG_LEVEL": "3",
     }
+    if cpu_only:
+        env["CUDA_VISIBLE_DEVICES"] = "-1"
     done = subprocess.run(
         [sys.executable, "-m", module, json.dumps(spec)],
         env=env,
@@ -250,6 +255,7 @@ def training_step_memory(
     backend: str | None = None,
     steps: int = 5,
     warmup: int = 2,
+    cpu_only: bool = False,
     timeout: float = 1800,
 ) -> dict:
     """Peak memory and median time of a DenseNet's training step, measured.
@@ -260,7 +266,8 @@ def training_step_memory(
     224 x 224 by default. Built in a fresh process on Keras' ``backend``
     (default: the current one), compiled with momentum SGD and trained on a
     random batch of ``batch`` images; ``memory_efficient`` as in
-    :func:`densenet_lib.DenseNet`. Returns the spec and what
+    :func:`densenet_lib.DenseNet`; ``cpu_only``: measured on the CPU even
+    where there is a GPU. Returns the spec and what
     :func:`measure_steps` measured: ``step_mib`` (the step's peak memory above
     the baseline), ``step_s`` (median seconds), ``params``, ``device``.
     """
@@ -281,7 +288,66 @@ def training_step_memory(
         "warmup": check_int("warmup", warmup),
     }
     _config(spec)  # bad depth or size: the ValueError here, not in the child
-    return run_child(__name__, spec, backend, timeout)
+    cpu_only = check_bool("cpu_only", cpu_only)
+    return run_child(__name__, spec, backend, timeout, cpu_only)
+
+
+def per_image_mib(small: dict, large: dict) -> float:
+    """MiB that each image adds to a training step, from two measurements.
+
+    The slope of ``step_mib`` between two batch sizes: the fixed costs (the
+    weights' gradients, the traced and compiled step) cancel, what is left is
+    the feature maps and their gradients.
+    """
+    return (large["step_mib"] - small["step_mib"]) / (large["batch"] - small["batch"])
+
+
+def naive_vs_efficient(
+    family: str, depth: int, batches=(2, 8), workers: int = 1, **kwargs
+) -> dict:
+    """Both implementations of one DenseNet, each at two batch sizes, measured.
+
+    Four :func:`training_step_memory` runs (``kwargs`` as there), ``workers``
+    processes at a time (more than one shares the CPU: the memory is the
+    same, the times are not). Returns ``{"naive": ..., "memory_efficient":
+    ...}``, each the measurement at the larger batch plus ``mib_per_image``
+    (:func:`per_image_mib`).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    small, large = sorted(check_int("batch", b) for b in batches)
+    if small == large:
+        raise ValueError(f"batches must be two different sizes, got {batches!r}")
+    runs = [(me, b) for me in (False, True) for b in (small, large)]
+    with ThreadPoolExecutor(check_int("workers", workers)) as pool:
+        done = list(
+            pool.map(
+                lambda run: training_step_memory(
+                    family, depth, run[1], run[0], **kwargs
+                ),
+                runs,
+            )
+        )
+    result = {}
+    for name, (at_small, at_large) in zip(
+        ("naive", "memory_efficient"), (done[:2], done[2:])
+    ):
+        result[name] = {**at_large, "mib_per_image": per_image_mib(at_small, at_large)}
+    return result
+
+
+def recorded_benchmark() -> dict:
+    """The last full run of ``benchmarks/bench_memory.py``, as it recorded it.
+
+    ``densenet_lib/recorded/bench_memory.json`` (package data, so chapter 7
+    reads it on Colab too): ``date``, ``machine``, ``how``, every measurement
+    (``rows``), the per-configuration ``summary`` and the depth sweep's
+    ``exponents``.
+    """
+    from importlib import resources
+
+    text = resources.files(__package__).joinpath("recorded/bench_memory.json")
+    return json.loads(text.read_text(encoding="utf-8"))
 
 
 if __name__ == "__main__":

@@ -6,12 +6,16 @@ such as :func:`densenet_lib.dense_block` built from Keras layers, stores every
 such concatenation as a new tensor, so the block's feature maps grow
 *quadratically* with its number of layers L. Pleiss et al. (2017,
 "Memory-Efficient Implementation of DenseNets") keep only the block input and
-each layer's k new maps (k_0 + kL channels in all, linear in L): every
-layer's concatenation, and its batch-normalization output, are written into
-shared memory storage that the next layer overwrites, and the backward pass
-recomputes them there (a concatenation and a BN are cheap to redo). The
-``"shared_buffer"`` count is those k_0 + kL persistent channels; the two
-shared storages, each as large as the last concatenation (k_0 + kL
+each layer's k new maps (k_0 + kL channels in all, linear in L). Their
+paper uses two *shared memory storages*, not one buffer: every layer writes
+its concatenation into the first and its batch-normalization output into the
+second, overwriting the previous layer's, and the backward pass recomputes
+both into the same storage when it needs them (a concatenation and a BN are
+cheap to redo). Their released PyTorch code now does the same by
+checkpointing (``torch.utils.checkpoint``: the two tensors are dropped in the
+forward pass and recomputed), as :mod:`densenet_lib.memory_efficient` does
+with ``keras.remat``. The ``"persistent"`` count is those k_0 + kL channels;
+the two storages, each as large as the last concatenation (k_0 + kL
 channels), at most triple it, and it stays linear in L.
 
 For a whole network, :func:`network_elements` adds up, from the channel plan
@@ -39,7 +43,7 @@ from .config import (
 )
 from .plan import ChannelPlan, channel_plan
 
-COUNTS = ("all_outputs", "memory_efficient", "concatenations", "shared_buffer")
+COUNTS = ("all_outputs", "memory_efficient", "concatenations", "persistent")
 
 
 def layer_output_elements(model) -> dict:
@@ -148,9 +152,9 @@ def dense_block_elements(
       concatenation at the end, k_0 + kL: linear in L;
     - ``"concatenations"``: only the concatenated tensors,
       sum_l (k_0 + kl) = L k_0 + k L(L + 1)/2 channels: quadratic in L;
-    - ``"shared_buffer"``: the k_0 + kL channels that persist when the
-      concatenations and BN outputs live in shared, recomputed storage
-      (Pleiss et al. 2017): linear in L.
+    - ``"persistent"``: the k_0 + kL channels that persist when the
+      concatenations and BN outputs live in the two shared, recomputed
+      storages (Pleiss et al. 2017): linear in L.
 
     Each is multiplied by ``height * width``.
     """
@@ -161,15 +165,15 @@ def dense_block_elements(
     check_bool("bottleneck", bottleneck)
     check_choice("count", count, COUNTS)
     check_bool("dropout", dropout)
-    shared_buffer = k0 + k * L
-    if count == "shared_buffer":
-        return shared_buffer * area
+    persistent = k0 + k * L
+    if count == "persistent":
+        return persistent * area
     concatenations = L * k0 + k * L * (L + 1) // 2
     if count == "concatenations":
         return concatenations * area
     new_features = L * _new_feature_channels(k, bottleneck, dropout)
     if count == "memory_efficient":
-        return (new_features + shared_buffer) * area
+        return (new_features + persistent) * area
     inputs = L * k0 + k * L * (L - 1) // 2  # sum of c_l: the BN and the ReLU
     return (concatenations + 2 * inputs + new_features) * area
 
@@ -261,6 +265,32 @@ def network_elements(plan, memory_efficient: bool | None = None) -> int:
         _unit_elements(plan, row, before, count)
         for before, row in zip([None, *rows], rows)
     )
+
+
+def largest_batch(
+    plan,
+    budget_gb: float,
+    memory_efficient: bool | None = None,
+    bytes_per_element: int = 4,
+) -> int:
+    """The largest training batch whose feature maps fit ``budget_gb``, estimated.
+
+    An estimate from the counts alone, no measurement: the budget (GB, 10^9
+    bytes) less the weights, their gradients and SGD's momentum (3 copies of
+    the parameters), divided by one example's :func:`network_elements` at
+    ``bytes_per_element`` (4: float32). Real use is higher (the gradients of
+    the feature maps, the temporaries, the framework), so read it as an
+    upper bound on the batch. ``plan`` and ``memory_efficient`` as in
+    :func:`network_elements`. 0 if not even the weights fit.
+    """
+    if isinstance(plan, DenseNetConfig):
+        plan = channel_plan(plan)
+    if not isinstance(budget_gb, (int, float)) or not budget_gb > 0:
+        raise ValueError(f"budget_gb must be a number > 0, got {budget_gb!r}")
+    element = check_int("bytes_per_element", bytes_per_element)
+    per_example = network_elements(plan, memory_efficient) * element
+    free = budget_gb * 1e9 - 3 * plan.params * 4
+    return max(0, int(free // per_example))
 
 
 def built_dense_block_elements(

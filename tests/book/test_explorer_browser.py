@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CASES = json.loads(
     (ROOT / "tests" / "unit" / "explorer_cases.json").read_text(encoding="utf-8")
 )
-PAGE = "chapters/07_growth_rate_explorer.html"
+PAGE = "chapters/08_growth_rate_explorer.html"
 ARTIFACTS = ROOT / "test-artifacts"
 
 

@@ -53,7 +53,7 @@ def test_analytic_count_matches_the_built_block(num_layers, k, k0, bottleneck):
     )
 
 
-def test_concatenations_grow_quadratically_and_a_shared_buffer_linearly():
+def test_concatenations_grow_quadratically_and_the_persistent_maps_linearly():
     concat = [
         memory.dense_block_elements(L, 12, 24, count="concatenations")
         for L in (1, 2, 3, 4)
@@ -61,11 +61,11 @@ def test_concatenations_grow_quadratically_and_a_shared_buffer_linearly():
     # Second differences of a quadratic a L^2 + b L are constant: 2a = k.
     assert [concat[i + 2] - 2 * concat[i + 1] + concat[i] for i in range(2)] == [12, 12]
     shared = [
-        memory.dense_block_elements(L, 12, 24, count="shared_buffer") for L in (1, 2, 3)
+        memory.dense_block_elements(L, 12, 24, count="persistent") for L in (1, 2, 3)
     ]
     assert shared == [36, 48, 60]
     assert (
-        memory.dense_block_elements(3, 12, 24, 2, 5, count="shared_buffer") == 60 * 10
+        memory.dense_block_elements(3, 12, 24, 2, 5, count="persistent") == 60 * 10
     )
 
 
