@@ -129,18 +129,18 @@ def build(venv: Path) -> None:
     (venv / FREEZE).write_text("\n".join(freeze(venv)) + "\n")
 
 
+def uninstall_library(venv: Path) -> None:
+    """Take out the library a run installed (if any)."""
+    command = [python_of(venv), "-m", "pip", "uninstall", "--quiet", "--yes", LIBRARY]
+    subprocess.run(command, capture_output=True, env=clean_env(venv))
+
+
 def is_intact(venv: Path) -> bool:
-    """Whether the kept environment still holds exactly what it was built with
-    (after uninstalling the library a previous run installed)."""
-    if not (venv / FREEZE).is_file() or not python_of(venv).exists():
+    """Whether the kept environment holds exactly what it was built with."""
+    recorded = venv / FREEZE
+    if not recorded.is_file() or not python_of(venv).exists():
         return False
-    env = clean_env(venv)
-    subprocess.run(
-        [python_of(venv), "-m", "pip", "uninstall", "--quiet", "--yes", LIBRARY],
-        capture_output=True,
-        env=env,
-    )
-    return freeze(venv) == (venv / FREEZE).read_text().split()
+    return freeze(venv) == recorded.read_text().splitlines()
 
 
 @contextlib.contextmanager
@@ -155,12 +155,14 @@ def colab_venv():
         for old in folder.glob("colab-venv-*"):
             if old.is_dir() and old != venv:  # made from an older runtime file
                 shutil.rmtree(old, ignore_errors=True)
+        if python_of(venv).exists():
+            uninstall_library(venv)  # left by a run that was interrupted
         if not is_intact(venv):
             build(venv)
         try:
             yield venv
         finally:
-            is_intact(venv)  # uninstalls the library
+            uninstall_library(venv)
 
 
 def snapshot(dest: Path, branch: str = "main") -> str:
