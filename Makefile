@@ -15,7 +15,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 3
 PYTEST := $(BIN)/python -m pytest
 
 .PHONY: book test lint unit-tests unit-tests-tf unit-tests-jax notebook-tests \
-        clean vendor-js chromium sync execute format
+        colab-test clean vendor-js chromium sync execute format
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,7 +78,8 @@ TIMED = @start=$$(date +%s); trap 'echo "$@: $$(( $$(date +%s) - start )) s" >> 
 
 test:
 	@rm -f $(TIMES)
-	@$(MAKE) --no-print-directory lint unit-tests-tf unit-tests-jax notebook-tests
+	@$(MAKE) --no-print-directory lint unit-tests-tf unit-tests-jax notebook-tests \
+	  colab-test
 	@echo "Time of each part:"; cat $(TIMES)
 
 # ruff over the library, tests, tools, benchmarks and the chapters' code cells.
@@ -103,6 +104,13 @@ unit-tests-jax: $(VENV)/.test-installed
 notebook-tests: $(VENV)/.test-installed vendor-js chromium
 	$(TIMED) $(PYTEST) --nbval-lax --sanitize-with tests/book/nbval_sanitize.cfg \
 	  chapters tests/book
+
+# The install cell as Colab runs it: a fresh venv of Colab's packages
+# (tests/colab/colab-runtime.txt; kept in ~/.cache/densenet_lib, rebuilt when
+# that file changes), google.colab imported in its kernel, densenet_lib
+# installed from a git clone of the work tree, chapters 2 and 7 executed.
+colab-test: $(VENV)/.test-installed
+	$(TIMED) $(PYTEST) tests/colab
 
 clean:
 	rm -rf _build $(VENV) $(VENDOR) node_modules

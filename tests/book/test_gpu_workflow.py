@@ -29,7 +29,7 @@ def test_workflows_pass_actionlint():
 def test_gpu_runner_label_is_set_in_one_place():
     with_label = [w.name for w in WORKFLOWS if "runs-on: [self-hosted" in w.read_text()]
     assert with_label == ["gpu-job.yml"]
-    for name in ("gpu-notebooks.yml", "publish-book.yml"):
+    for name in ("gpu-notebooks.yml", "publish-book.yml", "colab.yml"):
         assert (
             "uses: ./.github/workflows/gpu-job.yml"
             in (ROOT / ".github" / "workflows" / name).read_text()
