@@ -108,7 +108,7 @@ notebook-tests: $(VENV)/.test-installed vendor-js chromium
 # The install cell as Colab runs it: a fresh venv of Colab's packages
 # (tests/colab/colab-runtime.txt; kept in ~/.cache/densenet_lib, rebuilt when
 # that file changes), google.colab imported in its kernel, densenet_lib
-# installed from a git clone of the work tree, chapters 2 and 7 executed.
+# installed from a git clone of the work tree, chapters 2 and 8 executed.
 colab-test: $(VENV)/.test-installed
 	$(TIMED) $(PYTEST) tests/colab
 

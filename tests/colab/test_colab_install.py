@@ -2,7 +2,7 @@
 
 In a fresh environment of Colab's packages (colab-runtime.txt: Keras,
 TensorFlow, NumPy, matplotlib, scikit-learn, ipykernel, and ipywidgets 7.7.1),
-whose kernel has imported ``google.colab`` (a stand-in), chapters 2 and 7 run
+whose kernel has imported ``google.colab`` (a stand-in), chapters 2 and 8 run
 from their first cell: the install cell, as written but pointed at a git
 clone of this work tree (uncommitted changes included), then every other
 cell. It passes only if pip installed densenet_lib from git with its package
@@ -34,11 +34,11 @@ from tools import colab_run
 
 ROOT = colab_runtime.ROOT
 # Chapter 2 (the Dense Block; every module of the library is imported) and
-# chapter 7 (both growth-rate explorers): the cheapest that cover the library.
-CHAPTERS = ("02_dense_block", "07_growth_rate_explorer")
+# chapter 8 (both growth-rate explorers): the cheapest that cover the library.
+CHAPTERS = ("02_dense_block", "08_growth_rate_explorer")
 TIMEOUT = 600  # seconds per cell
 
-# Appended to chapter 7: the growth-rate slider moved as Colab's page moves it
+# Appended to chapter 8: the growth-rate slider moved as Colab's page moves it
 # (a comm message "update" from the browser), with Colab's ipywidgets.
 SLIDER_MOVED = """\
 import ipywidgets
