@@ -14,8 +14,8 @@ BIN    := $(VENV)/bin
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: book test lint unit-tests unit-tests-tf unit-tests-jax notebook-tests \
-        colab-test clean vendor-js chromium sync execute format
+.PHONY: book test lint unit-tests unit-tests-tf unit-tests-jax notebook-tests book-tests \
+        colab-test bench-memory clean vendor-js chromium sync execute format
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,11 +76,18 @@ chromium:
 TIMES := $(VENV)/.test-times
 TIMED = @start=$$(date +%s); trap 'echo "$@: $$(( $$(date +%s) - start )) s" >> $(TIMES)' EXIT;
 
-test:
+# The parts after lint run two at a time (`-j2`, as many as CI's cores; each
+# part's output is printed whole when it ends). The longest go first.
+PARTS := unit-tests-jax notebook-tests unit-tests-tf book-tests colab-test
+
+test: $(VENV)/.test-installed vendor-js chromium
 	@rm -f $(TIMES)
-	@$(MAKE) --no-print-directory lint unit-tests-tf unit-tests-jax notebook-tests \
-	  colab-test
-	@echo "Time of each part:"; cat $(TIMES)
+	@start=$$(date +%s); \
+	  $(MAKE) --no-print-directory lint && \
+	  $(MAKE) --no-print-directory -j2 --output-sync=target $(PARTS); \
+	  status=$$?; \
+	  echo "Time of each part (two run at once):"; cat $(TIMES); \
+	  echo "make test: $$(( $$(date +%s) - start )) s in all"; exit $$status
 
 # ruff over the library, tests, tools, benchmarks and the chapters' code cells.
 lint: $(VENV)/.test-installed
@@ -100,10 +107,14 @@ unit-tests-jax: $(VENV)/.test-installed
 	$(TIMED) KERAS_BACKEND=jax XLA_FLAGS=--xla_backend_optimization_level=0 \
 	  $(PYTEST) tests/unit -m "not backend_independent"
 
-# Every notebook executed with nbval, and the book's structure and Sphinx build.
-notebook-tests: $(VENV)/.test-installed vendor-js chromium
+# Every notebook executed with nbval.
+notebook-tests: $(VENV)/.test-installed
 	$(TIMED) $(PYTEST) --nbval-lax --sanitize-with tests/book/nbval_sanitize.cfg \
-	  chapters tests/book
+	  chapters
+
+# The book's structure and Sphinx build, its pages in Chromium, the workflows.
+book-tests: $(VENV)/.test-installed vendor-js chromium
+	$(TIMED) $(PYTEST) tests/book
 
 # The install cell as Colab runs it: a fresh venv of Colab's packages
 # (tests/colab/colab-runtime.txt; kept in ~/.cache/densenet_lib, rebuilt when
@@ -112,5 +123,18 @@ notebook-tests: $(VENV)/.test-installed vendor-js chromium
 colab-test: $(VENV)/.test-installed
 	$(TIMED) $(PYTEST) tests/colab
 
+# The memory benchmark (benchmarks/README.md), with its peer, torch and
+# torchvision, in a venv of its own; it rewrites the JSON chapter 7 reads.
+BENCH := .venv-bench
+$(BENCH)/.installed: requirements.txt pyproject.toml benchmarks/requirements.txt
+	$(PYTHON) -m venv $(BENCH)
+	$(BENCH)/bin/python -m pip install --quiet -r requirements.txt -e . \
+	  -r benchmarks/requirements.txt
+	touch $@
+
+bench-memory: $(BENCH)/.installed
+	$(BENCH)/bin/python benchmarks/bench_memory.py \
+	  --json densenet_lib/recorded/bench_memory.json
+
 clean:
-	rm -rf _build $(VENV) $(VENDOR) node_modules
+	rm -rf _build $(VENV) $(VENDOR) node_modules $(BENCH)
