@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import importlib.util
 import json
 import math
 import os
@@ -41,7 +42,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from benchmarks.bench_densenet121 import cpu_model
 from densenet_lib.measure import run_child, training_step_memory
 
-CIFAR_BLOCKS = {40: 6, 100: 16, 190: 31, 250: 41}
+CIFAR_BLOCKS = {16: 2, 40: 6, 100: 16, 190: 31, 250: 41}
 """DenseNet-BC depth L -> layers per block (L - 4) / 6 (paper Sec. 3)."""
 
 
@@ -76,9 +77,7 @@ def torchvision_child(spec: dict) -> dict:
 
     device = "cuda" if torch.cuda.is_available() else "cpu"
     model = torchvision_model(spec).to(device).train()
-    optimizer = torch.optim.SGD(
-        model.parameters(), lr=0.1, momentum=0.9, nesterov=True
-    )
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True)
     gen = torch.Generator().manual_seed(0)
     size, batch = spec["size"], spec["batch"]
     x = torch.randn(batch, 3, size, size, generator=gen).to(device)
@@ -95,6 +94,11 @@ def torchvision_child(spec: dict) -> dict:
     result = measure_steps(step, spec["steps"], spec["warmup"], memory)
     params = sum(p.numel() for p in model.parameters())
     return {**spec, **result, "params": params}
+
+
+def peer_available() -> bool:
+    """Whether torch and torchvision are installed (the peer needs both)."""
+    return all(importlib.util.find_spec(m) for m in ("torch", "torchvision"))
 
 
 def torchvision_step(family, depth, batch, memory_efficient, *, size, steps, warmup):
@@ -140,23 +144,30 @@ def measure_pair(label, run, rows):
 
 def run_all(args) -> dict:
     steps = dict(steps=args.steps, warmup=args.warmup)
-    rows = []
-    bc_batch = 16 if args.quick else 64
-    label = f"DenseNet-BC-100, batch {bc_batch}"
+    rows, notes = [], []
+    peer = peer_available()
+    if not peer:
+        notes.append("torchvision peer skipped: torch/torchvision are not installed")
+    bc_depth, bc_batch = (16, 4) if args.smoke else (100, 16 if args.quick else 64)
+    label = f"DenseNet-BC-{bc_depth}, batch {bc_batch}"
     for backend in args.backends:
         measure_pair(
             label,
             lambda me, b=backend: training_step_memory(
-                "cifar", 100, bc_batch, me, backend=b, **steps
+                "cifar", bc_depth, bc_batch, me, backend=b, **steps
             ),
             rows,
         )
-    measure_pair(
-        label,
-        lambda me: torchvision_step("cifar", 100, bc_batch, me, size=32, **steps),
-        rows,
-    )
+    if peer:
+        measure_pair(
+            label,
+            lambda me: torchvision_step(
+                "cifar", bc_depth, bc_batch, me, size=32, **steps
+            ),
+            rows,
+        )
     depths = [40, 100] if args.quick else [40, 100, 190, 250]
+    depths = [] if args.smoke else depths
     for depth in depths:
         measure_pair(
             f"sweep: DenseNet-BC-{depth}, batch {args.sweep_batch}",
@@ -166,6 +177,7 @@ def run_all(args) -> dict:
             rows,
         )
     batches = [2] if args.quick else [4, 8, 16]
+    batches = [] if args.smoke else batches
     for batch in batches:
         label = f"DenseNet-121, batch {batch}"
         size = 64 if args.quick else 224
@@ -176,7 +188,7 @@ def run_all(args) -> dict:
             ),
             rows,
         )
-        if batch == batches[len(batches) // 2]:
+        if peer and batch == batches[len(batches) // 2]:
             measure_pair(
                 label,
                 lambda me, b=batch, s=size: torchvision_step(
@@ -188,6 +200,8 @@ def run_all(args) -> dict:
         "date": datetime.date.today().isoformat(),
         "machine": f"{cpu_model()}, {os.cpu_count()} cores, {platform.system()}",
         "quick": args.quick,
+        "smoke": args.smoke,
+        "notes": notes,
         "rows": rows,
         "exponents": exponents(rows, args.backends[0]),
     }
@@ -195,7 +209,9 @@ def run_all(args) -> dict:
 
 def exponents(rows, backend) -> dict:
     """The depth sweep's growth exponents, naive and efficient."""
-    sweep = [r for r in rows if r["group"].startswith("sweep") and r["backend"] == backend]
+    sweep = [
+        r for r in rows if r["group"].startswith("sweep") and r["backend"] == backend
+    ]
     result = {}
     for me, name in ((False, "naive"), (True, "memory_efficient")):
         points = [r for r in sweep if r["memory_efficient"] is me]
@@ -209,7 +225,8 @@ def markdown(result: dict) -> str:
     """The side-by-side table: each group's naive and efficient rows, ratios."""
     lines = [
         f"{result['date']}, {result['machine']}"
-        + (" (quick mode)" if result["quick"] else ""),
+        + (" (smoke mode)" if result.get("smoke") else "")
+        + (" (quick mode)" if result["quick"] and not result.get("smoke") else ""),
         "",
         "| configuration | implementation | params | naive MiB | naive s/step "
         "| efficient MiB | efficient s/step | memory ratio | time ratio |",
@@ -217,7 +234,9 @@ def markdown(result: dict) -> str:
     ]
     pairs = {}
     for row in result["rows"]:
-        pairs.setdefault((row["group"], row["backend"]), {})[row["memory_efficient"]] = row
+        pairs.setdefault((row["group"], row["backend"]), {})[
+            row["memory_efficient"]
+        ] = row
     for (group, backend), pair in pairs.items():
         naive, eff = pair[False], pair[True]
         who = "torchvision" if backend == "torchvision" else f"densenet_lib ({backend})"
@@ -227,6 +246,7 @@ def markdown(result: dict) -> str:
             f"| {eff['step_mib'] / naive['step_mib']:.2f}x "
             f"| {eff['step_s'] / naive['step_s']:.2f}x |"
         )
+    lines += [f"\n{note}" for note in result.get("notes", [])]
     exps = result["exponents"]
     if exps:
         lines += [
@@ -244,6 +264,11 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=4)
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="small sizes (CI)")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="smallest: DenseNet-BC-16 at batch 4 only (tools/gpu_check.py --reduced)",
+    )
     parser.add_argument("--json", help="write the results here")
     args = parser.parse_args(argv)
     args.backends = args.backends.split(",")
