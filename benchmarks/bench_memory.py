@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import importlib.util
 import json
 import math
 import os
@@ -41,7 +42,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from benchmarks.bench_densenet121 import cpu_model
 from densenet_lib.measure import run_child, training_step_memory
 
-CIFAR_BLOCKS = {40: 6, 100: 16, 190: 31, 250: 41}
+CIFAR_BLOCKS = {16: 2, 40: 6, 100: 16, 190: 31, 250: 41}
 """DenseNet-BC depth L -> layers per block (L - 4) / 6 (paper Sec. 3)."""
 
 
@@ -93,6 +94,11 @@ def torchvision_child(spec: dict) -> dict:
     result = measure_steps(step, spec["steps"], spec["warmup"], memory)
     params = sum(p.numel() for p in model.parameters())
     return {**spec, **result, "params": params}
+
+
+def peer_available() -> bool:
+    """Whether torch and torchvision are installed (the peer needs both)."""
+    return all(importlib.util.find_spec(m) for m in ("torch", "torchvision"))
 
 
 def torchvision_step(family, depth, batch, memory_efficient, *, size, steps, warmup):
@@ -167,25 +173,31 @@ def per_example(rows) -> dict:
 
 def run_all(args) -> dict:
     steps = dict(steps=args.steps, warmup=args.warmup)
-    rows = []
+    rows, notes = [], []
+    peer = peer_available()
+    if not peer:
+        notes.append("torchvision peer skipped: torch/torchvision are not installed")
     main = args.backends[0]
-    bc = (16, 4) if args.quick else (64, 16)
+    bc_depth = 16 if args.smoke else 100
+    bc = (4, 2) if args.smoke else (16, 4) if args.quick else (64, 16)
     for backend in args.backends:
         measure_pair(
-            "DenseNet-BC-100",
+            f"DenseNet-BC-{bc_depth}",
             lambda me, b, be=backend: training_step_memory(
-                "cifar", 100, b, me, backend=be, **steps
+                "cifar", bc_depth, b, me, backend=be, **steps
             ),
             bc,
             rows,
         )
-    measure_pair(
-        "DenseNet-BC-100",
-        lambda me, b: torchvision_step("cifar", 100, b, me, size=32, **steps),
-        bc,
-        rows,
-    )
+    if peer:
+        measure_pair(
+            f"DenseNet-BC-{bc_depth}",
+            lambda me, b: torchvision_step("cifar", bc_depth, b, me, size=32, **steps),
+            bc,
+            rows,
+        )
     depths = [40, 100] if args.quick else [40, 100, 190, 250]
+    depths = [] if args.smoke else depths
     sweep = (8, 2)
     for depth in depths:
         measure_pair(
@@ -198,18 +210,21 @@ def run_all(args) -> dict:
         )
     size = 64 if args.quick else 224
     d121 = (4, 1) if args.quick else (8, 2)
-    for run in (
+    runs = [
         lambda me, b: training_step_memory(
             "imagenet", 121, b, me, size=size, backend=main, **steps
         ),
         lambda me, b: torchvision_step("imagenet", 121, b, me, size=size, **steps),
-    ):
+    ]
+    for run in [] if args.smoke else runs if peer else runs[:1]:
         measure_pair(f"DenseNet-121, {size}x{size}", run, d121, rows)
     summary = per_example(rows)
     return {
         "date": datetime.date.today().isoformat(),
         "machine": f"{cpu_model()}, {os.cpu_count()} cores, {platform.system()}",
         "quick": args.quick,
+        "smoke": args.smoke,
+        "notes": notes,
         "how": "peak resident set above the post-build baseline (CPU), median "
         "step time; per example: the slope between the two batch sizes",
         "rows": rows,
@@ -240,7 +255,8 @@ def markdown(result: dict) -> str:
     """The side-by-side table: each group's naive and efficient rows, ratios."""
     lines = [
         f"{result['date']}, {result['machine']}"
-        + (" (quick mode)" if result["quick"] else ""),
+        + (" (smoke mode)" if result.get("smoke") else "")
+        + (" (quick mode)" if result["quick"] and not result.get("smoke") else ""),
         "",
         "| configuration | implementation | params | batch "
         "| naive MiB | MiB/image | s/step "
@@ -263,6 +279,7 @@ def markdown(result: dict) -> str:
             f"{e['mib_per_example'] / n['mib_per_example']:.2f}x "
             f"| {e['s'] / n['s']:.2f}x |"
         )
+    lines += [f"\n{note}" for note in result.get("notes", [])]
     exps = result["exponents"]
     if exps:
         lines += [
@@ -278,7 +295,12 @@ def main(argv=None):
     parser.add_argument("--backends", default="tensorflow")
     parser.add_argument("--steps", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=1)
-    parser.add_argument("--quick", action="store_true", help="small sizes (CI)")
+    parser.add_argument("--quick", action="store_true", help="small sizes")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="smallest: DenseNet-BC-16 at batches 2 and 4 only (gpu_check --reduced)",
+    )
     parser.add_argument("--json", help="write the results here")
     args = parser.parse_args(argv)
     args.backends = args.backends.split(",")

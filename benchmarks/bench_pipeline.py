@@ -31,11 +31,14 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import densenet_lib as dl
 
 
-def pipeline_rate(batch: int, batches: int) -> float:
-    """Augmented batches per second from a fresh epoch of CIFAR-sized data."""
+def pipeline_rate(batch: int, batches: int, examples: int = 50_000) -> float:
+    """Augmented batches per second from a fresh epoch of CIFAR-sized data.
+
+    ``examples`` 32x32x3 images (CIFAR-10's 50,000 by default).
+    """
     rng = np.random.default_rng(0)
-    x = rng.normal(size=(50_000, 32, 32, 3)).astype("float32")
-    y = rng.integers(0, 10, size=50_000)
+    x = rng.normal(size=(examples, 32, 32, 3)).astype("float32")
+    y = rng.integers(0, 10, size=examples)
     data = dl.training.ImageBatches(x, y, batch, augment=True)
     data.set_epoch(1)
     start = time.perf_counter()

@@ -9,6 +9,8 @@ environment variable ``DENSENET_PROFILE=quick`` or ``=full``.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from dataclasses import dataclass
 
 PROFILE_ENV = "DENSENET_PROFILE"
@@ -28,6 +30,57 @@ def gpu_count() -> int:
 
         return torch.cuda.device_count()
     return 0
+
+
+def _capability(text) -> tuple[int, int] | None:
+    """``"8.6"`` -> ``(8, 6)``; None where it does not read as one."""
+    try:
+        major, minor = str(text).strip().split(".")[:2]
+        return int(major), int(minor)
+    except ValueError:
+        return None
+
+
+def _nvidia_smi_capability() -> tuple[int, int] | None:
+    """The first GPU's compute capability as ``nvidia-smi`` reports it."""
+    if shutil.which("nvidia-smi") is None:
+        return None
+    try:
+        done = subprocess.run(
+            ["nvidia-smi", "--query-gpu=compute_cap", "--format=csv,noheader"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    lines = done.stdout.strip().splitlines()
+    return _capability(lines[0]) if done.returncode == 0 and lines else None
+
+
+def gpu_compute_capability() -> tuple[int, int] | None:
+    """The first GPU's CUDA compute capability, ``(major, minor)``; None without one.
+
+    Asked of the active backend (JAX's device, ``torch.cuda``), else of
+    ``nvidia-smi`` (TensorFlow: the library imports no TensorFlow). (7, 5)
+    is a T4, (8, 0) an A100, (9, 0) an H100.
+    """
+    import keras
+
+    backend = keras.backend.backend()
+    try:
+        if backend == "jax":
+            import jax
+
+            return _capability(jax.devices("gpu")[0].compute_capability)
+        if backend == "torch":
+            import torch
+
+            if torch.cuda.is_available():
+                return tuple(torch.cuda.get_device_capability(0))
+    except Exception:  # no GPU platform (JAX raises), or a device without it
+        pass
+    return _nvidia_smi_capability()
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,21 @@ session; expect roughly 93-94 % CIFAR-10 test accuracy for DenseNet-BC (L=100, k
 instead of the paper's 95.5 % — an estimate, to be confirmed by a full-profile run."""
 
 
+def mixed_precision_policy(compute_capability) -> str:
+    """The Keras dtype policy :func:`fit` trains with on a GPU of this capability.
+
+    ``compute_capability``: ``(major, minor)``, or None when unknown
+    (:func:`densenet_lib.profiles.gpu_compute_capability`). From 8.0 on
+    (A100, H100, ...) ``"mixed_bfloat16"``: float32's range, so no loss
+    scaling. Before (Colab's T4 is 7.5, a V100 7.0), and when unknown,
+    ``"mixed_float16"``, which every CUDA GPU computes; there ``compile``
+    wraps the optimizer in Keras' ``LossScaleOptimizer``.
+    """
+    if compute_capability is not None and tuple(compute_capability) >= (8, 0):
+        return "mixed_bfloat16"
+    return "mixed_float16"
+
+
 def apply_weight_decay(model: keras.Model, weight_decay: float) -> keras.Model:
     """Coupled weight decay as in the paper's Torch code: an L2 penalty
     ``weight_decay / 2 * ||w||^2`` on every trainable variable (kernels,
@@ -255,14 +270,17 @@ def fit(
     interruption (e.g. a folder on Google Drive on Colab). ``distribution``:
     an existing engine (``keras.distribution.DataParallel`` on JAX,
     ``tf.distribute.MirroredStrategy`` on TensorFlow) to train on several
-    devices. ``accelerate``: mixed precision and XLA; default on when a GPU is present.
+    devices. ``accelerate``: mixed precision (:func:`mixed_precision_policy`:
+    bfloat16 from compute capability 8.0, else float16 with loss scaling) and
+    XLA; default on when a GPU is present.
     """
-    from .profiles import gpu_count
+    from .profiles import gpu_compute_capability, gpu_count
 
     if accelerate is None:
         accelerate = gpu_count() > 0
     if accelerate:
-        keras.mixed_precision.set_global_policy("mixed_float16")
+        policy = mixed_precision_policy(gpu_compute_capability())
+        keras.mixed_precision.set_global_policy(policy)
     keras.utils.set_random_seed(seed)
     train = ImageBatches(
         data.x_train, data.y_train, recipe.batch_size, seed, recipe.augment

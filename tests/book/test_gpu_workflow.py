@@ -36,6 +36,21 @@ def test_gpu_runner_label_is_set_in_one_place():
         )
 
 
+def test_gpu_workflow_runs_the_gpu_check_in_full_and_keeps_its_report():
+    import yaml
+
+    workflow = yaml.safe_load(
+        (ROOT / ".github/workflows/gpu-notebooks.yml").read_text()
+    )
+    check = workflow["jobs"]["gpu-check"]
+    assert check["uses"] == "./.github/workflows/gpu-job.yml"
+    command = check["with"]["command"]
+    assert "-m tools.gpu_check" in command and "--reduced" not in command
+    assert "--out _build/gpu-check" in command
+    assert check["with"]["report"].rstrip("/") == "_build/gpu-check"
+    assert workflow["jobs"]["notebooks"]["needs"] == "gpu-check"
+
+
 def write_notebook(path, source):
     nb = new_notebook(cells=[new_code_cell(source)])
     nb.metadata["kernelspec"] = {

@@ -92,3 +92,44 @@ def test_profile_data_is_the_digits_offline_and_normalized(name, monkeypatch):
     assert loaded.name == "digits"  # full: CIFAR-10 could not be downloaded
     np.testing.assert_allclose(loaded.mean, 0, atol=1e-5)
     np.testing.assert_allclose(loaded.std, 1, atol=1e-4)
+
+
+@pytest.mark.backend_independent
+def test_synthetic_cifar_has_cifars_shapes_and_range_and_says_so():
+    d = data.synthetic_cifar("cifar100", train=20, test=6, seed=1)
+    assert d.name == "synthetic" and "synthetic" in d.description
+    assert d.x_train.shape == (20, 32, 32, 3) and d.x_test.shape == (6, 32, 32, 3)
+    assert d.x_train.dtype == np.float32 and 0 <= d.x_train.min() < d.x_train.max()
+    assert d.x_train.max() <= 255 and d.classes == 100
+    assert d.y_train.min() >= 0 and d.y_train.max() < 100 and d.y_test.shape == (6,)
+
+
+@pytest.mark.backend_independent
+def test_offline_cifar_never_downloads(monkeypatch, tmp_path):
+    monkeypatch.setattr(data, "keras_dataset_dirs", lambda: [tmp_path])
+
+    def broken_copy(name, fallback):
+        raise OSError("a broken archive; no network to fetch it again")
+
+    monkeypatch.setattr(data, "load_cifar", broken_copy)
+    monkeypatch.setattr(
+        data,
+        "synthetic_cifar",
+        lambda name: data.ImageData("synthetic", *(np.zeros(1),) * 4, 10, "synthetic"),
+    )
+    assert not data.cifar_is_cached("cifar10")
+    d = data.offline_cifar("cifar10")  # not cached: load_cifar is never called
+    assert d.name == "synthetic" and "not in the Keras cache" in d.description
+
+    (tmp_path / data.CIFAR_ARCHIVES["cifar10"]).write_bytes(b"a cached copy")
+    assert data.cifar_is_cached("cifar10")
+    assert "did not load: OSError" in data.offline_cifar("cifar10").description
+    real = data.ImageData("cifar10", *(np.zeros(1),) * 4, 10, "CIFAR10")
+    monkeypatch.setattr(data, "load_cifar", lambda name, fallback: real)
+    assert data.offline_cifar("cifar10") is real
+
+
+@pytest.mark.backend_independent
+def test_keras_dataset_dirs_follow_keras_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    assert data.keras_dataset_dirs()[0] == tmp_path / "datasets"

@@ -1,7 +1,8 @@
 """memory_efficient=True (Pleiss et al. 2017) computes exactly what the naive
 DenseNet computes: same layers and weights, same loss and gradients, same
 weights and BN moving statistics after training, the statistics updated once
-per step. Run on TensorFlow and on JAX (the Makefile runs tests/unit on both)."""
+per step. Run on TensorFlow and on JAX (the Makefile runs tests/unit on both),
+and on PyTorch where it is installed (tools/gpu_check.py)."""
 
 import keras
 import numpy as np
@@ -14,6 +15,11 @@ SMALL = dict(
     blocks=(3, 3), growth_rate=4, stem="cifar", input_shape=(8, 8, 3), classes=5
 )
 RTOL = 1e-5
+
+
+def numpy(tensor) -> np.ndarray:
+    """A model's output as NumPy on every backend (PyTorch's need detaching)."""
+    return keras.ops.convert_to_numpy(tensor)
 
 
 def small_pair(bottleneck, seed=0):
@@ -86,7 +92,9 @@ def test_same_weighted_layers_weights_and_outputs(bottleneck):
     assert {BatchNormScaleShift, FusedBNReLUConv} <= kinds
     assert efficient.count_params() == naive.count_params()
     x, _ = batch()
-    np.testing.assert_allclose(efficient(x), naive(x), rtol=RTOL, atol=1e-7)
+    np.testing.assert_allclose(
+        numpy(efficient(x)), numpy(naive(x)), rtol=RTOL, atol=1e-7
+    )
 
 
 @pytest.mark.parametrize("bottleneck", [True, False])
@@ -134,7 +142,7 @@ def test_moving_statistics_are_updated_exactly_once_per_step():
     # model's, which has one tensor per input).
     probe = keras.Model(naive.input, [bn.input for bn in bns])
     x, y = batch()
-    inputs = [np.asarray(t, "float64") for t in probe(x, training=True)]
+    inputs = [numpy(t).astype("float64") for t in probe(x, training=True)]
     for layer in efficient.layers:
         if isinstance(layer, keras.layers.BatchNormalization):
             layer.momentum = momentum
@@ -174,7 +182,9 @@ def test_save_and_load_round_trips(tmp_path):
     assert isinstance(loaded.get_layer("conv2_block1_0_bn"), BatchNormScaleShift)
     assert isinstance(loaded.get_layer("conv2_block1_1_conv"), FusedBNReLUConv)
     assert_weights_close(efficient, loaded, rtol=0)
-    np.testing.assert_allclose(loaded(x), efficient(x), rtol=RTOL, atol=1e-7)
+    np.testing.assert_allclose(
+        numpy(loaded(x)), numpy(efficient(x)), rtol=RTOL, atol=1e-7
+    )
     # .weights.h5 files move between the naive and the efficient model.
     naive.save_weights(tmp_path / "naive.weights.h5")
     fresh = dl.DenseNet(**SMALL, memory_efficient=True)
@@ -243,7 +253,7 @@ def test_library_fit_with_mixed_precision(mixed_precision):
     keras.mixed_precision.set_global_policy("float32")
     naive = dl.DenseNet(**tiny)  # same function in float32; float16's tolerance
     dl.transfer_weights(model, naive)
-    np.testing.assert_allclose(model.predict(x, verbose=0), naive(x), atol=2e-2)
+    np.testing.assert_allclose(model.predict(x, verbose=0), numpy(naive(x)), atol=2e-2)
 
 
 def stored_feature_map_elements(model) -> int:
@@ -298,4 +308,5 @@ def test_keras_applications_weights_load_unchanged(imagenet_models):
     efficient = dl.DenseNet121(memory_efficient=True)
     assert dl.transfer_weights(reference, efficient) == 242
     x = np.random.default_rng(0).normal(size=(1, 224, 224, 3)).astype("float32")
-    np.testing.assert_allclose(efficient(x), reference(x), rtol=1e-4, atol=1e-6)
+    expected = numpy(reference(x))
+    np.testing.assert_allclose(numpy(efficient(x)), expected, rtol=1e-4, atol=1e-6)

@@ -67,6 +67,10 @@ def test_a_killed_run_resumes_and_ends_with_the_same_weights(tmp_path):
     assert not backup.exists()  # the backup is removed once training has finished
 
 
+@pytest.mark.skipif(
+    keras.backend.backend() == "torch",
+    reason="Keras' PyTorch backend has no distribution engine (fit trains on one GPU)",
+)
 def test_training_on_two_logical_devices(tmp_path):
     out = finish(start("-", tmp_path / "c.npz", 1, "--devices", 2))
     assert "REPLICAS 2" in out and "DONE" in out
@@ -131,3 +135,30 @@ def test_he_initialization_matches_fan_out():
     # 3x3, 128 -> 32 channels.
     kernel = keras.ops.convert_to_numpy(model.get_layer("conv2_block1_2_conv").kernel)
     assert kernel.std() == pytest.approx(np.sqrt(2 / (3 * 3 * 32)), rel=0.05)
+
+
+@pytest.mark.parametrize(
+    "capability,policy",
+    [
+        ((7, 5), "mixed_float16"),  # T4 (Colab's free tier)
+        ((7, 0), "mixed_float16"),  # V100
+        ((8, 0), "mixed_bfloat16"),  # A100
+        ((8, 6), "mixed_bfloat16"),
+        ((9, 0), "mixed_bfloat16"),  # H100, H200
+        (None, "mixed_float16"),  # unknown: what every GPU computes
+    ],
+)
+@pytest.mark.backend_independent
+def test_mixed_precision_is_bfloat16_from_compute_capability_8(capability, policy):
+    assert dl.training.mixed_precision_policy(capability) == policy
+
+
+def test_compute_capability_is_none_without_a_gpu_else_a_pair():
+    capability = dl.profiles.gpu_compute_capability()
+    if dl.profiles.gpu_count() == 0:
+        assert capability is None
+    else:
+        assert isinstance(capability, tuple) and len(capability) == 2
+        assert all(isinstance(v, int) for v in capability)
+    assert dl.profiles._capability("8.6") == (8, 6)
+    assert dl.profiles._capability("[N/A]") is None
