@@ -82,10 +82,13 @@ def test_memory_benchmark_measured_naive_and_efficient(reduced_run):
     assert "error" not in memory, memory.get("error")
     assert memory["smoke"] and "--smoke" in memory["command"]
     ours = [r for r in memory["rows"] if r["backend"] != "torchvision"]
-    assert sorted(r["memory_efficient"] for r in ours) == [False, True]
+    # Naive and memory-efficient, each at two batch sizes.
+    assert sorted((r["memory_efficient"], r["batch"]) for r in ours) == [
+        (False, 2), (False, 4), (True, 2), (True, 4)
+    ]  # fmt: skip
     for row in memory["rows"]:
         assert positive(row["step_mib"]) and positive(row["step_s"])
-    assert "| DenseNet-BC-16, batch 4 |" in memory["markdown"]
+    assert "| DenseNet-BC-16 | densenet_lib (" in memory["markdown"]
 
 
 def test_junit_counts_read_passes_failures_errors_and_skips(tmp_path):

@@ -64,9 +64,7 @@ def test_concatenations_grow_quadratically_and_the_persistent_maps_linearly():
         memory.dense_block_elements(L, 12, 24, count="persistent") for L in (1, 2, 3)
     ]
     assert shared == [36, 48, 60]
-    assert (
-        memory.dense_block_elements(3, 12, 24, 2, 5, count="persistent") == 60 * 10
-    )
+    assert memory.dense_block_elements(3, 12, 24, 2, 5, count="persistent") == 60 * 10
 
 
 def test_residual_block_outputs():
