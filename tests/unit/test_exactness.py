@@ -24,6 +24,8 @@ def named_layers(model):
     }
 
 
+# Counts and names: the same on every backend (not run again on JAX).
+@pytest.mark.backend_independent
 def test_densenet121_has_the_published_parameter_counts(imagenet_models):
     # keras.applications.DenseNet121(weights=None): 8,062,504 total, 7,978,856
     # trainable.
@@ -43,6 +45,8 @@ TORCHVISION_NUM_PARAMS = {
 }
 
 
+# Counts and names: the same on every backend (not run again on JAX).
+@pytest.mark.backend_independent
 @pytest.mark.parametrize("depth", sorted(TORCHVISION_NUM_PARAMS))
 def test_trainable_parameters_are_torchvisions_num_params(depth, imagenet_models):
     model = imagenet_models.ours(depth)
@@ -52,6 +56,8 @@ def test_trainable_parameters_are_torchvisions_num_params(depth, imagenet_models
     assert model.name == f"densenet{depth}"
 
 
+# Counts and names: the same on every backend (not run again on JAX).
+@pytest.mark.backend_independent
 @pytest.mark.parametrize("depth", [121, 169, 201])
 def test_same_layer_names_and_parameters_as_keras_applications(depth, imagenet_models):
     ours = imagenet_models.ours(depth)
@@ -112,6 +118,8 @@ PAPER_TABLE2_PARAMS_M = {
 }
 
 
+# Counts and names: the same on every backend (not run again on JAX).
+@pytest.mark.backend_independent
 @pytest.mark.parametrize("preset", sorted(PAPER_TABLE2_PARAMS_M))
 def test_cifar_presets_have_the_papers_parameter_counts(preset):
     model = dl.cifar_preset(preset)
@@ -120,6 +128,8 @@ def test_cifar_presets_have_the_papers_parameter_counts(preset):
     assert model.output_shape == (None, 10)
 
 
+# Counts and names: the same on every backend (not run again on JAX).
+@pytest.mark.backend_independent
 @pytest.mark.parametrize(
     "preset,depth", [("densenet40_k12", 40), ("densenet_bc100_k12", 100)]
 )
@@ -133,6 +143,8 @@ def test_cifar_presets_have_the_papers_depth(preset, depth):
     assert convs + 1 == depth
 
 
+# Counts and names: the same on every backend (not run again on JAX).
+@pytest.mark.backend_independent
 def test_imagenet_depths_count_as_the_paper_names_them():
     for depth in (121, 161, 169, 201):
         assert dl.imagenet_config(depth).num_layers == depth
