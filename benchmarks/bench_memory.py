@@ -39,7 +39,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from benchmarks.bench_densenet121 import cpu_model
+from benchmarks.machine import cpu_model
 from densenet_lib.measure import run_child, training_step_memory
 
 CIFAR_BLOCKS = {16: 2, 40: 6, 100: 16, 190: 31, 250: 41}

@@ -50,6 +50,8 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from benchmarks.machine import cpu_model
+
 ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = ("jax", "torch", "tensorflow")
 """Keras backends in the order they are tried (a GPU machine may lack TensorFlow)."""
@@ -163,18 +165,6 @@ def nvidia_smi_gpus() -> list:
             }
         )
     return gpus
-
-
-def cpu_name() -> str:
-    """The CPU's model name (``/proc/cpuinfo``), else what ``platform`` knows."""
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or "unknown"
 
 
 def package_versions() -> dict:
@@ -728,7 +718,7 @@ def main(argv=None) -> int:
         "date": datetime.datetime.now(datetime.timezone.utc).strftime(
             "%Y-%m-%d %H:%M UTC"
         ),
-        "machine": f"{cpu_name()}, {os.cpu_count()} cores, {platform.system()}, "
+        "machine": f"{cpu_model()}, {os.cpu_count()} cores, {platform.system()}, "
         f"Python {platform.python_version()}",
         "gpu": gpus[0] if gpus else "none",
         "gpus": gpus,
