@@ -10,15 +10,21 @@ BN and ReLU in the backward pass, which are cheap elementwise operations.
 
 Here a dense layer's first composite function, concatenation -> BN -> ReLU ->
 Conv (the bottleneck's Conv1x1, or a plain layer's Conv3x3), is two layers
-with the naive model's names and variables, so weights move across by name:
+with the naive model's names and variables, so weights move across by name,
+fed by one weightless layer per chunk of channels:
 
+- ``{chunk}_moments``, :class:`ChunkMoments`: the batch mean and variance
+  of one chunk (the block input x_0, or one layer's k new maps), computed
+  once when the chunk is made and recomputed in the backward pass, so
+  autodiff keeps no copy of it. A channel's moments are the same for every
+  later layer that reads it.
 - ``{name}_0_bn``, :class:`BatchNormScaleShift`: a ``BatchNormalization``
   with the same four variables (γ, β, moving mean, moving variance). In
-  training it computes the batch moments of the concatenation (recomputed
-  in the backward pass, so autodiff keeps no copy of it), updates the moving
-  averages *once*, as ``BatchNormalization`` does, and returns BN as a
-  per-channel affine map ``(scale, shift)``: ``scale = γ / sqrt(σ² + ε)``,
-  ``shift = β - μ · scale``. At inference μ, σ² are the moving averages.
+  training it concatenates the chunks' moments (the moments of the
+  concatenation), updates the moving averages *once*, as
+  ``BatchNormalization`` does, and returns BN as a per-channel affine map
+  ``(scale, shift)``: ``scale = γ / sqrt(σ² + ε)``, ``shift = β - μ · scale``.
+  At inference μ, σ² are the moving averages.
 - ``{name}_1_conv`` (``{name}_2_conv`` for a plain layer),
   :class:`FusedBNReLUConv`: a ``Conv2D`` with the same kernel whose call is
   ``conv(relu(concat(x_0, ..., x_{l-1}) · scale + shift))``, a pure
@@ -26,7 +32,8 @@ with the naive model's names and variables, so weights move across by name:
   ``tf.recompute_grad`` on TensorFlow, ``torch.utils.checkpoint`` on
   PyTorch): it stores its inputs (the feature maps, stored once anyway, and
   two vectors) and recomputes the concatenation, BN and ReLU when the
-  gradient needs them.
+  gradient needs them. It passes the feature maps on to the next layer, so
+  that each has one reader and its gradients are summed as they arrive.
 
 The variables reach the recomputed functions as tensors, passed
 positionally, and no variable is assigned inside them: JAX's checkpoint
@@ -53,7 +60,7 @@ def _concat(feature_maps):
 
 
 def _batch_moments(*feature_maps):
-    """Per-channel batch mean and variance of the concatenation, in float32.
+    """Per-channel batch mean and variance of the (concatenated) maps, float32.
 
     What ``BatchNormalization`` computes in training (float16 inputs are
     upcast first). Shapes: [(b, h, w, c_i)] -> ((c,), (c,)), c = sum c_i.
@@ -61,11 +68,6 @@ def _batch_moments(*feature_maps):
     x = _concat(feature_maps)
     x = ops.cast(x, keras.backend.result_type(x.dtype, "float32"))
     return ops.moments(x, axes=[0, 1, 2])
-
-
-def _feature_maps(inputs) -> list:
-    """A tensor or a list of tensors -> the list of feature maps."""
-    return list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
 
 
 def _saved_as(keras_class):
