@@ -40,7 +40,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from benchmarks.machine import cpu_model
-from densenet_lib.measure import run_child, training_step_memory
+from densenet_lib.measure import per_image_mib, run_child, training_step_memory
 
 CIFAR_BLOCKS = {16: 2, 40: 6, 100: 16, 190: 31, 250: 41}
 """DenseNet-BC depth L -> layers per block (L - 4) / 6 (paper Sec. 3)."""
@@ -158,9 +158,7 @@ def per_example(rows) -> dict:
     summary = {}
     for key, pair in groups.items():
         small, large = sorted(pair, key=lambda r: r["batch"])
-        slope = (large["step_mib"] - small["step_mib"]) / (
-            large["batch"] - small["batch"]
-        )
+        slope = per_image_mib(small, large)
         summary[key] = {
             "batch": large["batch"],
             "params": large["params"],
