@@ -2,9 +2,10 @@
 
 Layer names follow ``keras.applications.densenet`` (``conv2_block1_0_bn``,
 ``conv2_block1_1_conv``, ...), so weights move across by name.
-``memory_efficient=True`` builds the same layers (names, variables) with the
-first BN-ReLU-Conv of every dense layer recomputed in the backward pass
-(Pleiss et al. 2017; :mod:`densenet_lib.memory_efficient`).
+``memory_efficient=True`` builds the same layers (names, variables) with
+every BN-ReLU-Conv of every dense layer recomputed in the backward pass
+(Pleiss et al. 2017, and the bottleneck's second one too;
+:mod:`densenet_lib.memory_efficient`).
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ def _new_features(
     ``feature_maps`` is [x_0, ..., x_{l-1}] and ``moments`` their batch
     moments (:class:`ChunkMoments`); BN's affine map from them, then
     concatenation-BN-ReLU-Conv recomputed in the backward pass, which passes
-    the feature maps on (:class:`FusedBNReLUConv`). The first conv is
+    the feature maps on (:class:`FusedBNReLUConv`); a bottleneck's second
+    BN-ReLU-Conv (BN2-ReLU-Conv3x3) is recomputed the same way, so a layer
+    stores only its two convolutions' outputs. The first conv is
     ``{name}_1_conv`` with a bottleneck, ``{name}_2_conv`` without.
     Returns the new maps and the feature maps for the next layer.
     Shapes: [(b, h, w, c_i)] -> (b, h, w, k), [(b, h, w, c_i)].
@@ -53,10 +56,20 @@ def _new_features(
     if bottleneck:
         if dropout_rate:
             y = layers.Dropout(dropout_rate, name=f"{name}_1_drop")(y)
-        y = bn_relu(y, f"{name}_1_")
-        y = layers.Conv2D(
-            growth_rate, 3, padding="same", use_bias=False, name=f"{name}_2_conv"
-        )(y)
+        second_conv = dict(
+            filters=growth_rate,
+            kernel_size=3,
+            padding="same",
+            use_bias=False,
+            name=f"{name}_2_conv",
+        )
+        if moments is not None:  # BN-ReLU-Conv3x3 recomputed as well
+            bn = batch_norm(f"{name}_1_bn", BatchNormScaleShift)
+            scale, shift = bn(_moments(y, f"{name}_1"))
+            y, _ = FusedBNReLUConv(**second_conv)([y, scale, shift])
+        else:
+            y = bn_relu(y, f"{name}_1_")
+            y = layers.Conv2D(**second_conv)(y)
     if dropout_rate:
         y = layers.Dropout(dropout_rate, name=f"{name}_2_drop")(y)
     return y, feature_maps
@@ -83,8 +96,8 @@ def dense_layer(
     then ``Concatenate([x, H_l(x)])``. keras.applications calls this
     ``conv_block``. Dropout (paper Sec. 4.2, CIFAR without augmentation)
     follows each convolution when ``dropout_rate > 0``. ``memory_efficient``:
-    the first BN-ReLU-Conv recomputed in the backward pass (Pleiss et al.
-    2017), same layer names and weights.
+    each BN-ReLU-Conv recomputed in the backward pass (Pleiss et al. 2017),
+    same layer names and weights.
     Shapes: (batch, h, w, c) -> (batch, h, w, c + k).
     """
     check_bool("memory_efficient", memory_efficient)
@@ -108,7 +121,8 @@ def dense_block(
     ``memory_efficient`` (Pleiss et al. 2017): every layer reads the list of
     feature maps [x_0, ..., x_{l-1}], stored once each (passed from layer to
     layer), and their batch moments, computed once each; it recomputes their
-    concatenation, BN and ReLU in the backward pass; the block concatenates
+    concatenation, BN and ReLU in the backward pass (and, with a bottleneck,
+    the second BN and ReLU); the block concatenates
     once at its end (``{name}_block{num_layers}_concat``). Same layer names
     and weights as the naive block.
     Shapes: (batch, h, w, k_0) -> (batch, h, w, k_0 + num_layers * k).

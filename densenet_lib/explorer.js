@@ -188,7 +188,8 @@
 
   /** memory.dense_block_elements: every layer output of one Dense Block, naive ("all_outputs") or memory-efficient. */
   function denseBlockElements(L, k, k0, a, bottleneck, memoryEfficient) {
-    var newFeatures = L * (k + (bottleneck ? 12 * k : 0)); // 3x3 conv; Conv1x1, BN, ReLU at 4k
+    // 3x3 conv; Conv1x1 at 4k, and in the naive layer its BN and ReLU at 4k each
+    var newFeatures = L * (k + (bottleneck ? (memoryEfficient ? 4 : 12) * k : 0));
     var sharedBuffer = k0 + k * L;
     if (memoryEfficient) return (newFeatures + sharedBuffer) * a;
     var concatenations = L * k0 + k * L * (L + 1) / 2, inputs = L * k0 + k * L * (L - 1) / 2;

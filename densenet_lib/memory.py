@@ -113,16 +113,20 @@ def feature_map_elements(model) -> int:
     return sum(layer_output_elements(model).values())
 
 
-def _new_feature_channels(growth_rate: int, bottleneck: bool, dropout: bool) -> int:
+def _new_feature_channels(
+    growth_rate: int, bottleneck: bool, dropout: bool, memory_efficient: bool
+) -> int:
     """Channels of the layer outputs of H_l after its first BN-ReLU, per pixel.
 
     The 3x3 conv's k (and its dropout's k); with a bottleneck, also the
-    Conv1x1, its dropout, BN and ReLU, at 4k each. The same in the naive and
-    the memory-efficient dense layer (whose fused conv outputs the Conv1x1,
-    or the plain layer's 3x3 conv).
+    Conv1x1 and its dropout at 4k each, and in the naive layer the second BN
+    and ReLU at 4k each. (The memory-efficient layer recomputes those two in
+    its fused 3x3 conv, whose output, like the fused Conv1x1's, is a layer
+    output.)
     """
     k, repeat = growth_rate, 2 if dropout else 1
-    return repeat * k + (4 * k * (repeat + 2) if bottleneck else 0)
+    bn_relu = 0 if memory_efficient else 2
+    return repeat * k + (4 * k * (repeat + bn_relu) if bottleneck else 0)
 
 
 def dense_block_elements(
@@ -147,9 +151,9 @@ def dense_block_elements(
       with ``dropout`` (``dropout_rate > 0``) a Dropout after each conv;
     - ``"memory_efficient"``: every layer output of the block built with
       ``memory_efficient=True`` (Pleiss et al. 2017): per layer only the
-      convolutions (and the bottleneck's BN, ReLU, the dropouts), since BN's
-      (c,) scale and shift vectors count 0 per example, and one
-      concatenation at the end, k_0 + kL: linear in L;
+      convolutions (and the dropouts), since both BNs' (c,) scale and shift
+      vectors count 0 per example, and one concatenation at the end,
+      k_0 + kL: linear in L;
     - ``"concatenations"``: only the concatenated tensors,
       sum_l (k_0 + kl) = L k_0 + k L(L + 1)/2 channels: quadratic in L;
     - ``"persistent"``: the k_0 + kL channels that persist when the
@@ -171,8 +175,9 @@ def dense_block_elements(
     concatenations = L * k0 + k * L * (L + 1) // 2
     if count == "concatenations":
         return concatenations * area
-    new_features = L * _new_feature_channels(k, bottleneck, dropout)
-    if count == "memory_efficient":
+    efficient = count == "memory_efficient"
+    new_features = L * _new_feature_channels(k, bottleneck, dropout, efficient)
+    if efficient:
         return (new_features + persistent) * area
     inputs = L * k0 + k * L * (L - 1) // 2  # sum of c_l: the BN and the ReLU
     return (concatenations + 2 * inputs + new_features) * area

@@ -7,11 +7,18 @@ channels per layer, so a Dense Block's stored feature maps grow quadratically
 with its depth. The paper keeps only the feature maps x_0, ..., x_{l-1}
 themselves (its "shared memory storage") and *recomputes* the concatenation,
 BN and ReLU in the backward pass, which are cheap elementwise operations.
+A bottleneck layer also stores, naively, the BN and the ReLU of its Conv1x1
+output (4k channels each); they are recomputed here too (further than
+Pleiss et al. and than LuaTorch's ``optMemory`` 4, which re-forwards only
+the BN before each 1x1 conv), so a dense layer stores only the outputs of
+its two convolutions.
 
 Here a dense layer's first composite function, concatenation -> BN -> ReLU ->
 Conv (the bottleneck's Conv1x1, or a plain layer's Conv3x3), is two layers
 with the naive model's names and variables, so weights move across by name,
-fed by one weightless layer per chunk of channels:
+fed by one weightless layer per chunk of channels (a bottleneck's second,
+BN -> ReLU -> Conv3x3 on the Conv1x1's output, is built the same way:
+``{name}_1_moments``, ``{name}_1_bn``, ``{name}_2_conv``):
 
 - ``{chunk}_moments``, :class:`ChunkMoments`: the batch mean and variance
   of one chunk (the block input x_0, or one layer's k new maps), computed
