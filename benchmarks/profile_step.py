@@ -6,16 +6,19 @@ builds DenseNet-BC (L = 100, k = 12) on 32 x 32 inputs, trains a few warm-up
 steps on a random batch, then profiles ``--steps`` steps with the framework's
 own profiler and sums the *self* time of every operation by kind:
 
-- ours, TensorFlow: ``tf.profiler`` (the op statistics TensorBoard's "TF
-  Stats" page shows, read from the trace without TensorBoard); the op *type*
-  decides the kind (``Conv2D*``, ``FusedBatchNorm*``, ``ConcatV2``, ...).
+- ours, TensorFlow: ``tf.profiler``'s trace (read without TensorBoard: the
+  time of every op on TensorFlow's compute threads); the op *type* decides
+  the kind (``Conv2D*``, ``FusedBatchNorm*``, ``ConcatV2``, ...), and for
+  elementwise ops the Keras layer in the op's name.
 - the peer, torchvision: ``torch.profiler``'s ``key_averages()``, by ATen op.
 
 Kinds (:data:`KINDS`): the convolutions forward and backward; batch norm's
 statistics and normalization with their gradients (and, in the
 memory-efficient models, the scale-and-shift multiply-adds); ReLU; the
 concatenations and the slices their gradients are; pooling and classifier;
-the optimizer; everything else. Profiling slows each step down, so the
+the optimizer; on TensorFlow, the ops that ``tf.recompute_grad`` runs
+again outside any layer's name scope; everything else (e.g. the sums of
+gradients). Profiling slows each step down, so the
 table gives each kind's share of the profiled time, and its milliseconds.
 
 Usage (torch and torchvision from ``benchmarks/requirements.txt``):
@@ -50,6 +53,7 @@ KINDS = (
     ("pooling, classifier, loss", r"pool|matmul|addmm|mm$|softmax|entropy|nll"),
     ("optimizer", r"apply|assign|sgd|foreach"),
 )
+OTHER_KINDS = ("recomputation outside layer scopes", "other")
 """(kind, regular expression on the lower-cased op type) in the order tried."""
 
 
@@ -66,8 +70,18 @@ def kind_of(op: str, name: str = "") -> str:
             return kind
     if re.search(r"sgd|/apply|optimizer", name.lower()):
         return "optimizer"
-    if re.search(r"_bn/|_1_conv/", name):
+    # Keras scopes: ``conv2_block1_0_bn_1/batchnorm/mul``, and the fused
+    # layers' scale and shift, ``conv2_block1_1_conv_1/mul``.
+    if re.search(r"_bn(_\d+)?/|_moments(_\d+)?/|_[12]_conv(_\d+)?/", name):
         return "batch norm"
+    if re.search(r"_concat(_\d+)?/", name):
+        return "concatenation"
+    if name and not re.search(r"^(gradient_tape/)?(densenet|AddN)", name):
+        # No layer's scope: the ops tf.recompute_grad runs again in the
+        # backward pass (BN's scale and shift, ReLU, the copies x + 0 that
+        # order the recomputation after the incoming gradient) and their
+        # gradients.
+        return "recomputation outside layer scopes"
     return "other"
 
 
@@ -83,7 +97,6 @@ def profile_tensorflow(spec: dict) -> dict:
     """Self time per op type of ``spec['steps']`` TensorFlow training steps."""
     import keras
     import tensorflow as tf
-    from tensorflow.python.profiler.internal import _pywrap_profiler_plugin
 
     import densenet_lib as dl
 
@@ -102,26 +115,33 @@ def profile_tensorflow(spec: dict) -> dict:
     for _ in range(spec["steps"]):
         model.train_on_batch(x, y)
     tf.profiler.experimental.stop()
-    paths = glob.glob(f"{logdir}/plugins/profile/*/*.xplane.pb")
-    data, ok = _pywrap_profiler_plugin.xspace_to_tools_data(
-        paths, "tensorflow_stats", {}
-    )
-    if not ok:
-        raise RuntimeError(f"tf.profiler wrote no op statistics in {logdir}")
-    tables = json.loads(data)
+    return _summed(spec, _tensorflow_ops(logdir))
+
+
+def _tensorflow_ops(logdir: str) -> list:
+    """(op type, op name, microseconds) of every TensorFlow op that ran, from
+    the trace ``tf.profiler`` wrote (its XSpace protobuf: on the host's
+    ``tf_Compute`` threads each op is an event named ``name:Type``)."""
+    from tensorflow.tsl.profiler.protobuf import xplane_pb2
+
     ops = []
-    for table in tables if isinstance(tables, list) else [tables]:
-        labels = [c["label"] for c in table["cols"]]
-        for row in table["rows"]:
-            cells = dict(zip(labels, (c.get("v") for c in row["c"])))
-            ops.append(
-                (
-                    cells["Type"],
-                    cells["Operation"],
-                    float(cells["Total self-time (us)"]),
-                )
-            )
-    return _summed(spec, ops)
+    for path in glob.glob(f"{logdir}/plugins/profile/*/*.xplane.pb"):
+        space = xplane_pb2.XSpace()
+        with open(path, "rb") as f:
+            space.ParseFromString(f.read())
+        for plane in space.planes:
+            names = plane.event_metadata
+            for line in plane.lines:
+                if not line.name.startswith("tf_Compute"):
+                    continue
+                for event in line.events:
+                    name = names[event.metadata_id].name
+                    if ":" in name and "::" not in name:  # an op, not a region
+                        op_name, op_type = name.rsplit(":", 1)
+                        ops.append((op_type, op_name, event.duration_ps / 1e6))
+    if not ops:
+        raise RuntimeError(f"tf.profiler recorded no op in {logdir}")
+    return ops
 
 
 def profile_torchvision(spec: dict) -> dict:
@@ -150,17 +170,25 @@ def profile_torchvision(spec: dict) -> dict:
 def _summed(spec: dict, ops: list) -> dict:
     """Milliseconds per step by kind, and the ten costliest op types."""
     steps = spec["steps"]
-    kinds, by_type = {}, {}
+    kinds, by_type, other = {}, {}, {}
     for op, name, us in ops:
         kind = kind_of(op, name)
         kinds[kind] = kinds.get(kind, 0.0) + us / 1000 / steps
         by_type[op] = by_type.get(op, 0.0) + us / 1000 / steps
-    top = sorted(by_type.items(), key=lambda item: -item[1])[:10]
+        if kind == "other":  # what the kinds miss, for reading the table
+            key = f"{op} in {re.sub(r'[0-9]+', '#', name)}"
+            other[key] = other.get(key, 0.0) + us / 1000 / steps
+
+    def top(table, n=10):
+        ranked = sorted(table.items(), key=lambda item: -item[1])[:n]
+        return [(key, round(ms, 1)) for key, ms in ranked]
+
     return {
         **spec,
         "ms_per_step": {k: round(v, 1) for k, v in kinds.items()},
         "total_ms": round(sum(kinds.values()), 1),
-        "top_ops": [(op, round(ms, 1)) for op, ms in top],
+        "top_ops": top(by_type),
+        "top_other": top(other),
     }
 
 
@@ -185,7 +213,8 @@ def run_all(args) -> dict:
             }
             keras_backend = "torch" if backend == "torchvision" else backend
             run = run_child("benchmarks.profile_step", spec, keras_backend, 3600)
-            print(f"  {backend} efficient={me}: {run['total_ms']:.0f} ms", file=sys.stderr)
+            total = f"{run['total_ms']:.0f} ms"
+            print(f"  {backend} efficient={me}: {total}", file=sys.stderr)
             runs.append(run)
     return {
         "date": datetime.date.today().isoformat(),
@@ -197,7 +226,7 @@ def run_all(args) -> dict:
 def markdown(result: dict) -> str:
     """One column per run: ms per step by kind and its share of the total."""
     runs = result["runs"]
-    kinds = [k for k, _ in KINDS] + ["other"]
+    kinds = [k for k, _ in KINDS] + list(OTHER_KINDS)
     heads = [
         f"{'torchvision' if r['backend'] == 'torchvision' else 'ours (TF)'} "
         f"{'efficient' if r['memory_efficient'] else 'naive'}"

@@ -24,6 +24,22 @@ def test_digits_are_32x32x3_and_stratified():
     ] == pytest.approx(1)
 
 
+def test_resized_halves_by_averaging_2x2_blocks_and_keeps_the_labels():
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 255, (3, 8, 8, 3)).astype("float32")
+    y = np.arange(3)
+    d = data.ImageData("t", x, y, x[:1], y[:1], 3, "hand-made")
+    half = d.resized(4)
+    blocks = x.reshape(3, 4, 2, 4, 2, 3).mean(axis=(2, 4))  # the reference
+    np.testing.assert_allclose(half.x_train, blocks, rtol=1e-5, atol=1e-3)
+    assert half.x_test.shape == (1, 4, 4, 3) and half.image_shape == (4, 4, 3)
+    assert half.y_train is y and half.classes == 3
+    assert "resized to 4x4" in half.description
+    assert d.resized(8) is d and d.image_shape == (8, 8, 3)
+    with pytest.raises(ValueError, match="size"):
+        d.resized(0)
+
+
 def test_normalization_uses_training_statistics():
     d = data.load_digits32().normalized()
     np.testing.assert_allclose(
