@@ -14,7 +14,8 @@ BIN    := $(VENV)/bin
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: book test lint unit-tests unit-tests-tf unit-tests-jax notebook-tests book-tests \
+.PHONY: book test lint unit-tests unit-tests-tf unit-tests-jax notebook-tests \
+        notebook-tests-a notebook-tests-b book-tests \
         colab-test bench-memory clean vendor-js chromium sync execute format
 
 $(BIN)/python:
@@ -77,8 +78,11 @@ TIMES := $(VENV)/.test-times
 TIMED = @start=$$(date +%s); trap 'echo "$@: $$(( $$(date +%s) - start )) s" >> $(TIMES)' EXIT;
 
 # The parts after lint run two at a time (`-j2`, as many as CI's cores; each
-# part's output is printed whole when it ends). The longest go first.
-PARTS := unit-tests-jax notebook-tests unit-tests-tf book-tests colab-test
+# part's output is printed whole when it ends), in this order, so that the two
+# lanes end together: the chapters in two halves (each chapter once), the
+# unit tests, then the book and the simulated Colab.
+PARTS := notebook-tests-a unit-tests-jax notebook-tests-b unit-tests-tf \
+  book-tests colab-test
 
 test: $(VENV)/.test-installed vendor-js chromium
 	@rm -f $(TIMES)
@@ -107,10 +111,15 @@ unit-tests-jax: $(VENV)/.test-installed
 	$(TIMED) KERAS_BACKEND=jax XLA_FLAGS=--xla_backend_optimization_level=0 \
 	  $(PYTEST) tests/unit -m "not backend_independent"
 
-# Every notebook executed with nbval.
-notebook-tests: $(VENV)/.test-installed
-	$(TIMED) $(PYTEST) --nbval-lax --sanitize-with tests/book/nbval_sanitize.cfg \
-	  chapters
+# Every notebook executed with nbval: chapters 1-5, then the rest.
+NBVAL = $(PYTEST) --nbval-lax --sanitize-with tests/book/nbval_sanitize.cfg
+CHAPTERS_A := $(sort $(wildcard chapters/0[1-5]_*.ipynb))
+CHAPTERS_B := $(filter-out $(CHAPTERS_A),$(sort $(wildcard chapters/*.ipynb)))
+notebook-tests: notebook-tests-a notebook-tests-b
+notebook-tests-a: $(VENV)/.test-installed
+	$(TIMED) $(NBVAL) $(CHAPTERS_A)
+notebook-tests-b: $(VENV)/.test-installed
+	$(TIMED) $(NBVAL) $(CHAPTERS_B)
 
 # The book's structure and Sphinx build, its pages in Chromium, the workflows.
 book-tests: $(VENV)/.test-installed vendor-js chromium

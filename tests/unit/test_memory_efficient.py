@@ -211,11 +211,13 @@ def test_save_and_load_round_trips(tmp_path):
     ],
 )
 @pytest.mark.parametrize("bad", ["yes", 1, None])
+@pytest.mark.backend_independent  # refused before anything is built
 def test_bad_memory_efficient_is_a_value_error_naming_it(build, bad):
     with pytest.raises(ValueError, match="memory_efficient must be True or False"):
         build(bad)
 
 
+@pytest.mark.backend_independent
 def test_presets_pass_memory_efficient_on():
     assert dl.imagenet_config(121, memory_efficient=True).memory_efficient
     assert dl.densenet_cifar_config(40, memory_efficient=True).memory_efficient
