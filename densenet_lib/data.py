@@ -77,8 +77,9 @@ class ImageData:
 
     def resized(self, size: int) -> ImageData:
         """The images resized bilinearly to ``size`` x ``size`` (itself if
-        they have that size already). The quick profile trains on the digits
-        at 16x16: their 8x8 originals hold no more detail than that.
+        they have that size already). In the quick profile chapter 1's
+        training runs and chapter 6 use the digits at 16x16: their 8x8
+        originals hold no more detail than that.
         Shapes: (n, h, w, c) -> (n, size, size, c), float32.
         """
         check_int("size", size)
