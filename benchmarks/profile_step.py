@@ -53,8 +53,10 @@ KINDS = (
     ("pooling, classifier, loss", r"pool|matmul|addmm|mm$|softmax|entropy|nll"),
     ("optimizer", r"apply|assign|sgd|foreach"),
 )
-OTHER_KINDS = ("recomputation outside layer scopes", "other")
 """(kind, regular expression on the lower-cased op type) in the order tried."""
+
+OTHER_KINDS = ("recomputation outside layer scopes", "other")
+"""The kinds :func:`kind_of` gives when no pattern of :data:`KINDS` matched."""
 
 
 def kind_of(op: str, name: str = "") -> str:
